@@ -1,0 +1,36 @@
+"""Application factory for 金点子."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Create the web application; ``config`` overrides settings (tests pass theirs here)."""
+    from suggestions import auth, cli, config as settings, errors, extensions, routing, templating
+    from suggestions.privacy import PhoneVault
+    from suggestions.views import register_blueprints
+
+    app = Flask(__name__, static_folder="suggestions/static", template_folder="templates",
+                instance_path=str(settings.INSTANCE_DIR))
+    app.config.from_object(settings.Config)
+    app.config.update(settings.load_config())
+    app.config.from_prefixed_env()
+    app.config.update(config or {})
+    for name in settings.SECRET_NAMES:
+        if not app.config.get(name):
+            raise RuntimeError(f"{name} is not configured: set it in the environment or run `python -m suggestions.keys`")
+
+    extensions.init_app(app)
+    auth.init_app(app)
+    app.extensions["phone_vault"] = PhoneVault(app.config["PHONE_ENCRYPTION_KEYS"], app.config["PHONE_HASH_KEY"])
+    app.extensions["classifier"] = routing.ModelHolder(
+        app.config["CLASSIFIER_MODEL_PATH"], app.config["CLASSIFIER_RELOAD_SECONDS"]
+    )
+    register_blueprints(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app

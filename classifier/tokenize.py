@@ -1,0 +1,67 @@
+"""Text normalisation and Chinese word segmentation.
+
+Functions here are module-level so that a fitted pipeline that refers to them
+can be pickled.  jieba builds its dictionary lazily on first use (~0.8 s); call
+``warm_up()`` once per process (before forking workers) to pay that cost early.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import cache
+from importlib import resources
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+_WHITESPACE = re.compile(r"\s+")
+_PUNCTUATION_CATEGORIES = ("P", "S", "Z", "C")
+
+
+def normalize(text: str | None) -> str:
+    """Return NFKC-normalised text with runs of whitespace collapsed."""
+    if not text:
+        return ""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def compose(title: str | None, body: str | None) -> str:
+    """Join title and body into the single string the models read."""
+    title, body = normalize(title), normalize(body)
+    if title and body:
+        return f"{title}\n{body}"
+    return title or body
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Return the stopword list shipped in ``resources/stopwords.txt``."""
+    text = resources.files("classifier").joinpath("resources/stopwords.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def is_content_word(word: str) -> bool:
+    """Tell whether a token carries meaning (not punctuation, digits-only or a stopword)."""
+    if not word.strip() or word in stopwords():
+        return False
+    if word.isdigit():
+        return False
+    return not all(unicodedata.category(ch)[0] in _PUNCTUATION_CATEGORIES for ch in word)
+
+
+def segment(text: str) -> list[tuple[str, int, int]]:
+    """Split text into (word, start, end) spans with jieba's precise mode."""
+    return [(word, start, end) for word, start, end in jieba.tokenize(text, HMM=False)]
+
+
+def tokenize_zh(text: str) -> list[str]:
+    """Return the content words of ``text`` for word-level features."""
+    return [word for word in jieba.lcut(normalize(text), HMM=False) if is_content_word(word)]
+
+
+def warm_up() -> None:
+    """Build jieba's dictionary now rather than on the first request."""
+    jieba.initialize()

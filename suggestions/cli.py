@@ -1,0 +1,66 @@
+"""``flask suggestions ...`` commands: thin wrappers over seeding and services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from suggestions import demo, seeding
+from suggestions.extensions import db
+from suggestions.models import StaffUser
+from suggestions.routing import route_text
+
+suggestions_cli = AppGroup("suggestions", help="Seed data, demo content and staff accounts.")
+
+
+@suggestions_cli.command("seed")
+@click.option("--demo-accounts/--no-demo-accounts", default=True, help="Create one demo account per role.")
+def seed(demo_accounts: bool) -> None:
+    """Add the default taxonomy, districts, campaign and demo accounts if missing."""
+    report = seeding.seed_reference_data()
+    if demo_accounts:
+        seeding.create_demo_accounts(report=report)
+    db.session.commit()
+    click.echo(
+        f"seeded {report.departments} departments, {report.categories} categories, "
+        f"{report.districts} districts, {report.campaigns} campaigns"
+    )
+    if report.accounts:
+        click.echo("Demo accounts (passwords are shown only this once):")
+        for username, password, role in report.accounts:
+            click.echo(f"  {role:<10} login: {username:<12} password: {password}")
+
+
+@suggestions_cli.command("load-demo")
+@click.option("--count", default=300, show_default=True)
+def load_demo(count: int) -> None:
+    """Load real messages as demo suggestions into an empty database."""
+    added = demo.load_demo_suggestions(
+        Path(current_app.config["CLASSIFIER_DATA_DIR"]),
+        count=count,
+        vault=current_app.extensions["phone_vault"],
+        decide=route_text,
+    )
+    db.session.commit()
+    click.echo(f"loaded {added} demo suggestions" if added else "database already has suggestions; demo skipped")
+
+
+@suggestions_cli.command("set-password")
+@click.argument("username")
+@click.password_option()
+def set_password(username: str, password: str) -> None:
+    """Set a staff member's password."""
+    user = db.session.scalar(sa.select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        raise click.ClickException(f"no staff account named {username}")
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"password changed for {username}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(suggestions_cli)

@@ -1,0 +1,76 @@
+"""Configuration read from the environment and the instance folder.
+
+Secrets come from environment variables or, for a local ``make run``, from
+``instance/secrets.toml`` which ``flask suggestions make-secrets`` creates once.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+SECRET_NAMES = ("SECRET_KEY", "PHONE_ENCRYPTION_KEYS", "PHONE_HASH_KEY")
+
+
+def database_url(url: str | None) -> str:
+    """Return a SQLAlchemy URL; plain postgres URLs are pointed at the psycopg 3 driver."""
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'jindianzi.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secrets_file() -> dict:
+    path = INSTANCE_DIR / "secrets.toml"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _optional_float(value: str | None) -> float | None:
+    return float(value) if value not in (None, "") else None
+
+
+def load_config() -> dict:
+    """Collect the settings for a production or ``make run`` process."""
+    secrets = _secrets_file()
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL")),
+        "CLASSIFIER_MODEL_PATH": os.environ.get(
+            "CLASSIFIER_MODEL_PATH", str(INSTANCE_DIR / "models" / "suggestion_router.joblib")
+        ),
+        "CLASSIFIER_DATA_DIR": os.environ.get("CLASSIFIER_DATA_DIR", str(PROJECT_ROOT.parent / "shared" / "data")),
+        "CONFIDENCE_THRESHOLD": _optional_float(os.environ.get("CONFIDENCE_THRESHOLD")),
+    }
+    for name in SECRET_NAMES:
+        config[name] = os.environ.get(name) or secrets.get(name)
+    return config
+
+
+class Config:
+    """Defaults shared by every environment; ``load_config`` and test overrides sit on top."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    MAX_CONTENT_LENGTH = 256 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # a long phone call must not expire the hotline form
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    TIMEZONE = "Asia/Shanghai"
+    TRACKING_PREFIX = "JDZ"
+    PRIVACY_NOTICE_VERSION = "2026-01"
+    # Used when neither configuration nor the model card gives a threshold.
+    FALLBACK_CONFIDENCE_THRESHOLD = 0.6
+    # How often a worker checks whether a newer model was promoted.
+    CLASSIFIER_RELOAD_SECONDS = 10
+    QUEUE_PAGE_SIZE = 25

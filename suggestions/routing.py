@@ -1,0 +1,169 @@
+"""Adapter between the classifier and the database: prediction -> category -> department.
+
+This is the only module in ``suggestions`` that knows the classifier's types.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+import classifier
+from suggestions.extensions import db
+from suggestions.models import Category, Department
+
+log = logging.getLogger(__name__)
+
+
+class ModelHolder:
+    """Load the classifier on first use and reload it when a newer artifact is promoted.
+
+    Workers stat the artifact at most every ``reload_seconds``; promotion replaces
+    the file atomically, so a changed inode or mtime means a new model.
+    """
+
+    def __init__(self, path: str | Path, reload_seconds: float = 10.0):
+        self.path = Path(path)
+        self.reload_seconds = reload_seconds
+        self.problem: str | None = None
+        self._model: classifier.Classifier | None = None
+        self._stamp: tuple | None = None
+        self._checked_at: float | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> classifier.Classifier | None:
+        """Return the current model, or None if there is no usable one."""
+        now = time.monotonic()
+        if self._checked_at is not None and now - self._checked_at < self.reload_seconds:
+            return self._model
+        with self._lock:
+            self._checked_at = now
+            stamp = self._file_stamp()
+            if stamp != self._stamp:
+                self._stamp = stamp
+                self._reload(stamp)
+            return self._model
+
+    def _file_stamp(self) -> tuple | None:
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def _reload(self, stamp: tuple | None) -> None:
+        if stamp is None:
+            self._model = None
+            self.problem = "未找到分类模型文件，所有建议将转人工分拨。"
+            log.warning("classifier model missing at %s; routing everything to manual dispatch", self.path)
+            return
+        try:
+            model = classifier.load(self.path)
+        except classifier.ModelError as exc:
+            self.problem = "分类模型无法加载，所有建议将转人工分拨。"
+            log.warning("classifier model at %s not usable (%s); routing to manual dispatch", self.path, exc)
+            self._model = None
+            return
+        self._model = model
+        self.problem = None
+        log.info("classifier model %s loaded from %s", model.version, self.path)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    category: Category | None
+    label: str
+    probability: float
+
+    @property
+    def department(self) -> Department | None:
+        return self.category.department if self.category else None
+
+
+@dataclass
+class RouteDecision:
+    """What routing proposes for one text; ``automatic`` means dispatch without a person."""
+
+    category: Category | None = None
+    department: Department | None = None
+    confidence: float | None = None
+    threshold: float | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    explanation: list[tuple[str, float]] = field(default_factory=list)
+    model_version: str | None = None
+    problem: str | None = None
+
+    @property
+    def automatic(self) -> bool:
+        return (
+            self.department is not None
+            and self.confidence is not None
+            and self.threshold is not None
+            and self.confidence >= self.threshold
+        )
+
+    @property
+    def reason(self) -> str:
+        """A one-line Chinese explanation of the decision, for staff."""
+        if self.problem:
+            return self.problem
+        words = "、".join(word for word, _ in self.explanation[:5])
+        because = f"因为提到：{words}" if words else "依据全文"
+        if self.category is None:
+            return f"{because}；模型给出的类别不在分类表中，转人工分拨"
+        if self.department is None:
+            return f"{because}；类别「{self.category.name}」尚未配置承办部门，转人工分拨"
+        if not self.automatic:
+            return f"{because}；置信度低于阈值 {self.threshold:.0%}，转人工分拨"
+        return because
+
+
+def threshold_for(model: classifier.Classifier, configured: float | None, fallback: float) -> float:
+    """Return the configured threshold, else the one chosen on validation folds, else the fallback."""
+    if configured is not None:
+        return configured
+    return float(model.card.get("threshold") or fallback)
+
+
+def decide(title: str, body: str, *, model: classifier.Classifier | None, threshold: float | None, fallback: float,
+           problem: str | None = None) -> RouteDecision:
+    """Predict a category for the text and look up its department in the routing table."""
+    if model is None:
+        return RouteDecision(problem=problem or "分类模型不可用，转人工分拨。")
+    try:
+        prediction = model.predict(title, body)
+    except ValueError:
+        return RouteDecision(problem="内容为空，无法自动分类，转人工分拨。")
+    categories = {
+        c.code: c for c in db.session.scalars(sa.select(Category).where(Category.is_active.is_(True)))
+    }
+    category = categories.get(prediction.category)
+    return RouteDecision(
+        category=category,
+        department=category.department if category and category.department and category.department.is_active else None,
+        confidence=prediction.confidence,
+        threshold=threshold_for(model, threshold, fallback),
+        candidates=[Candidate(categories.get(label), label, p) for label, p in prediction.alternatives],
+        explanation=list(prediction.explanation),
+        model_version=prediction.model_version,
+    )
+
+
+def route_text(title: str, body: str) -> RouteDecision:
+    """Decide a route with the app's model holder and threshold settings."""
+    holder: ModelHolder = current_app.extensions["classifier"]
+    return decide(
+        title,
+        body,
+        model=holder.get(),
+        threshold=current_app.config.get("CONFIDENCE_THRESHOLD"),
+        fallback=current_app.config["FALLBACK_CONFIDENCE_THRESHOLD"],
+        problem=holder.problem,
+    )

@@ -1,0 +1,264 @@
+"""Verbs that change state.  Each one checks the workflow table, sets the new
+state, writes an event row and flushes; the caller (request or CLI) commits once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from suggestions.extensions import db
+from suggestions.models import Category, Department, StaffUser, Suggestion, SuggestionEvent, utcnow
+from suggestions.privacy import PhoneVault, mask_phone
+from suggestions.routing import RouteDecision
+from suggestions.workflow import RESIDENT, SYSTEM, Action, Channel, Status, WorkflowError, check_transition
+
+# Letters and digits that cannot be confused when read aloud or typed on a phone.
+SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+Actor = StaffUser | str  # a staff user, or RESIDENT / SYSTEM
+
+
+def actor_kind(actor: Actor) -> str:
+    return actor.role.value if isinstance(actor, StaffUser) else actor
+
+
+@dataclass
+class Intake:
+    """What a resident or an operator gives us; fields are already validated by a form."""
+
+    body: str
+    title: str = ""
+    district_id: int | None = None
+    topic_hint: str | None = None
+    contact_name: str | None = None
+    phone: str | None = None
+    consent_version: str | None = None
+    received_at: datetime | None = None
+    campaign_id: int | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass
+class ManualRoute:
+    """An operator's choice at intake: a department (and category), or manual dispatch."""
+
+    category: Category | None = None
+    department: Department | None = None
+
+
+@dataclass
+class Receipt:
+    suggestion: Suggestion
+    secret: str | None = None
+    replayed: bool = False
+
+
+def new_secret() -> str:
+    raw = "".join(secrets.choice(SECRET_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalize_secret(value: str) -> str:
+    raw = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
+
+
+def access_hash(vault: PhoneVault, value: str, salt: str | None = None) -> str:
+    """Return ``salt$hmac`` for a tracking-page credential (phone last four or secret)."""
+    salt = salt or secrets.token_hex(8)
+    return f"{salt}${vault.keyed_hash('access', salt + ':' + value)[:40]}"
+
+
+def verify_access(vault: PhoneVault, stored: str, value: str) -> bool:
+    salt, _, _digest = stored.partition("$")
+    return secrets.compare_digest(stored, access_hash(vault, value, salt))
+
+
+def record_event(
+    suggestion: Suggestion,
+    action: Action,
+    actor: Actor,
+    *,
+    from_status: Status | None,
+    to_status: Status | None,
+    from_department: Department | None = None,
+    to_department: Department | None = None,
+    reason: str = "",
+    details: dict | None = None,
+) -> SuggestionEvent:
+    event = SuggestionEvent(
+        suggestion=suggestion,
+        action=action,
+        actor_id=actor.id if isinstance(actor, StaffUser) else None,
+        actor_kind=actor_kind(actor),
+        from_status=from_status,
+        to_status=to_status,
+        from_department_id=from_department.id if from_department else None,
+        to_department_id=to_department.id if to_department else None,
+        reason=reason.strip(),
+        details=details or {},
+        created_at=utcnow(),
+    )
+    db.session.add(event)
+    return event
+
+
+def transition(
+    suggestion: Suggestion,
+    action: Action,
+    *,
+    actor: Actor,
+    reason: str = "",
+    department: Department | None = None,
+    category: Category | None = None,
+    details: dict | None = None,
+) -> Suggestion:
+    """Move ``suggestion`` along the workflow table and record who did it and why.
+
+    :raise WorkflowError: if the table does not allow it; nothing is changed then.
+    """
+    rule = check_transition(action, suggestion.status, actor_kind(actor), reason)
+    previous_status, previous_department = suggestion.status, suggestion.department
+    if department is not None:
+        suggestion.department = department
+    if category is not None:
+        suggestion.category = category
+    suggestion.status = rule.target
+    record_event(
+        suggestion,
+        action,
+        actor,
+        from_status=previous_status,
+        to_status=rule.target,
+        from_department=previous_department,
+        to_department=suggestion.department,
+        reason=reason,
+        details=details,
+    )
+    db.session.flush()
+    return suggestion
+
+
+def submit_suggestion(
+    intake: Intake,
+    *,
+    channel: Channel,
+    decision: RouteDecision,
+    vault: PhoneVault,
+    actor: StaffUser | None = None,
+    manual_route: ManualRoute | None = None,
+) -> Receipt:
+    """Record a new suggestion and route it at once (department queue or manual dispatch).
+
+    A repeated ``idempotency_key`` returns the suggestion stored the first time.
+    """
+    if intake.idempotency_key:
+        existing = db.session.scalar(sa.select(Suggestion).where(Suggestion.idempotency_key == intake.idempotency_key))
+        if existing is not None:
+            return Receipt(existing, replayed=True)
+    if not intake.body.strip():
+        raise WorkflowError("建议内容不能为空。")
+    received_at = intake.received_at or utcnow()
+    secret = None if intake.phone else new_secret()
+    suggestion = Suggestion(
+        code_year=received_at.year,
+        campaign_id=intake.campaign_id,
+        channel=channel,
+        status=Status.ACCEPTED,
+        title=intake.title.strip(),
+        body=intake.body.strip(),
+        district_id=intake.district_id,
+        topic_hint=intake.topic_hint or None,
+        contact_name=(intake.contact_name or "").strip() or None,
+        consent_version=intake.consent_version,
+        consented_at=utcnow() if intake.consent_version else None,
+        received_at=received_at,
+        operator_id=actor.id if actor else None,
+        idempotency_key=intake.idempotency_key,
+        access_hash=access_hash(vault, intake.phone[-4:] if intake.phone else secret),
+    )
+    if intake.phone:
+        suggestion.phone_ciphertext = vault.encrypt(intake.phone)
+        suggestion.phone_hash = vault.phone_hash(intake.phone)
+        suggestion.phone_masked = mask_phone(intake.phone)
+    apply_prediction(suggestion, decision)
+    db.session.add(suggestion)
+    submitter: Actor = actor or RESIDENT
+    record_event(suggestion, Action.SUBMIT, submitter, from_status=None, to_status=Status.ACCEPTED,
+                 details={"channel": channel.value})
+    db.session.flush()
+    _route_new(suggestion, decision, actor, manual_route)
+    return Receipt(suggestion, secret=secret)
+
+
+def apply_prediction(suggestion: Suggestion, decision: RouteDecision) -> None:
+    """Store what the model said, so later overrides stay visible and can feed retraining."""
+    suggestion.predicted_category = decision.candidates[0].label if decision.candidates else None
+    suggestion.prediction_confidence = decision.confidence
+    suggestion.prediction_candidates = [[c.label, c.probability] for c in decision.candidates]
+    suggestion.prediction_explanation = [[word, weight] for word, weight in decision.explanation]
+    suggestion.model_version = decision.model_version
+
+
+def _route_new(
+    suggestion: Suggestion, decision: RouteDecision, operator: StaffUser | None, manual_route: ManualRoute | None
+) -> None:
+    details = {
+        "confidence": decision.confidence,
+        "threshold": decision.threshold,
+        "model_version": decision.model_version,
+        "reason": decision.reason,
+    }
+    if manual_route is not None and operator is not None:
+        if manual_route.department is None:
+            transition(suggestion, Action.FLAG_FOR_TRIAGE, actor=operator, reason="话务员选择转人工分拨", details=details)
+            return
+        transition(
+            suggestion,
+            Action.ROUTE_AT_INTAKE,
+            actor=operator,
+            department=manual_route.department,
+            category=manual_route.category,
+            details=details,
+        )
+        return
+    if decision.automatic:
+        transition(
+            suggestion,
+            Action.AUTO_DISPATCH,
+            actor=SYSTEM,
+            department=decision.department,
+            category=decision.category,
+            details=details,
+        )
+    else:
+        transition(suggestion, Action.FLAG_FOR_TRIAGE, actor=SYSTEM, reason=decision.reason, details=details)
+
+
+def dispatch(
+    suggestion: Suggestion,
+    department: Department,
+    *,
+    actor: StaffUser,
+    category: Category | None = None,
+    reason: str = "",
+) -> Suggestion:
+    """Send an item to a department: from manual dispatch or after a return, or re-route a dispatched one."""
+    if suggestion.status in (Status.NEEDS_TRIAGE, Status.RETURNED):
+        action = Action.DISPATCH
+    else:
+        action = Action.REDISPATCH
+        if department == suggestion.department and (category is None or category == suggestion.category):
+            raise WorkflowError("改派的部门与当前承办部门相同。")
+    return transition(suggestion, action, actor=actor, department=department, category=category, reason=reason)
+
+
+def set_category_department(category: Category, department: Department | None) -> Category:
+    """Point a category at another department; new suggestions follow at once."""
+    category.department = department
+    db.session.flush()
+    return category

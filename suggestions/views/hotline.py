@@ -1,0 +1,116 @@
+"""12345 operators: enter a call while the caller is on the line."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from suggestions import clock, services
+from suggestions.auth import role_required
+from suggestions.extensions import db
+from suggestions.forms import HotlineCallForm, PredictForm
+from suggestions.models import Category, Department
+from suggestions.routing import RouteDecision, route_text
+from suggestions.views.common import active_categories, active_departments, district_choices, open_campaign, phone_vault
+from suggestions.workflow import Channel, Role
+
+bp = Blueprint("hotline", __name__, url_prefix="/hotline")
+
+TRIAGE_CHOICE = "triage"
+
+
+def _call_form() -> HotlineCallForm:
+    form = HotlineCallForm()
+    form.district.choices = district_choices(numbered=True)
+    form.category.choices = [(None, "按系统预测")] + [(c.id, c.name) for c in active_categories()]
+    form.department.choices = (
+        [("", "按类别对应部门"), (TRIAGE_CHOICE, "转人工分拨")] + [(str(d.id), d.name) for d in active_departments()]
+    )
+    return form
+
+
+def _manual_route(form: HotlineCallForm) -> services.ManualRoute | None:
+    """Turn the operator's override into a route; None means follow the prediction."""
+    category = db.session.get(Category, form.category.data) if form.category.data else None
+    if form.department.data == TRIAGE_CHOICE:
+        return services.ManualRoute(category=category, department=None)
+    if form.department.data:
+        return services.ManualRoute(category=category, department=db.session.get(Department, int(form.department.data)))
+    if category is not None:
+        return services.ManualRoute(category=category, department=category.department)
+    return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.OPERATOR)
+def new_call():
+    form = _call_form()
+    if request.method == "GET":
+        form.called_at.data = clock.local(clock.now()).replace(second=0, microsecond=0, tzinfo=None)
+        form.idempotency_key.data = uuid.uuid4().hex
+    decision = None
+    if form.validate_on_submit():
+        decision = route_text(form.title.data or "", form.body.data)
+        if "preview" not in request.form:
+            receipt = services.submit_suggestion(
+                services.Intake(
+                    body=form.body.data,
+                    title=form.title.data or "",
+                    district_id=form.district.data,
+                    contact_name=form.contact_name.data,
+                    phone=form.phone.data,
+                    consent_version="hotline-script",
+                    received_at=clock.from_local(form.called_at.data),
+                    campaign_id=_campaign_id(),
+                    idempotency_key=form.idempotency_key.data or None,
+                ),
+                channel=Channel.HOTLINE,
+                decision=decision,
+                vault=phone_vault(),
+                actor=current_user,
+                manual_route=_manual_route(form),
+            )
+            db.session.commit()
+            suggestion = receipt.suggestion
+            where = suggestion.department.name if suggestion.department else "待人工分拨"
+            flash(f"已保存：追踪码 {suggestion.tracking_code}，已转「{where}」。请告知来电人追踪码。", "success")
+            return redirect(url_for(".new_call"), 303)
+    status = 400 if request.method == "POST" and "preview" not in request.form and form.errors else 200
+    return render_template("hotline/new_call.html", form=form, decision=decision), status
+
+
+def _campaign_id() -> int | None:
+    campaign = open_campaign(clock.local_today())
+    return campaign.id if campaign else None
+
+
+@bp.route("/predict", methods=["POST"])
+@role_required(Role.OPERATOR)
+def predict():
+    """Return the route the classifier proposes for the text typed so far."""
+    form = PredictForm()
+    if not form.validate_on_submit():
+        return jsonify(error="请先填写来电内容。"), 400
+    return jsonify(decision_json(route_text(form.title.data or "", form.body.data)))
+
+
+def decision_json(decision: RouteDecision) -> dict:
+    return {
+        "category": decision.category.name if decision.category else None,
+        "department": decision.department.name if decision.department else None,
+        "confidence": decision.confidence,
+        "threshold": decision.threshold,
+        "automatic": decision.automatic,
+        "reason": decision.reason,
+        "explanation": [word for word, _ in decision.explanation],
+        "candidates": [
+            {
+                "category": c.category.name if c.category else c.label,
+                "department": c.department.name if c.department else None,
+                "probability": c.probability,
+            }
+            for c in decision.candidates
+        ],
+    }

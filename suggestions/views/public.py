@@ -1,0 +1,115 @@
+"""Public pages: the suggestion form (web and QR), the tracking page and the privacy notice."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+
+from suggestions import clock, queues, services
+from suggestions.extensions import csrf, db
+from suggestions.forms import PublicSuggestionForm, TrackForm
+from suggestions.routing import route_text
+from suggestions.views.common import campaigns_exist, district_choices, open_campaign, phone_vault, topic_choices
+from suggestions.workflow import Channel
+
+bp = Blueprint("public", __name__)
+
+TRACKED_SESSION_KEY = "tracked"
+
+
+@bp.route("/", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so a failed check can re-show the resident's text
+def submit():
+    return _submit(Channel.WEB)
+
+
+@bp.route("/qr", methods=["GET", "POST"])
+@csrf.exempt
+def submit_qr():
+    return _submit(Channel.QR)
+
+
+def _submit(channel: Channel):
+    campaign = open_campaign(clock.local_today())
+    if campaign is None and campaigns_exist():
+        return render_template("public/closed.html"), 200 if request.method == "GET" else 403
+    form = PublicSuggestionForm()
+    form.district.choices = district_choices()
+    form.topic.choices = topic_choices(campaign)
+    if request.method == "GET":
+        form.idempotency_key.data = uuid.uuid4().hex
+    if form.validate_on_submit():
+        intake = services.Intake(
+            body=form.body.data,
+            title=form.title.data or "",
+            district_id=form.district.data,
+            topic_hint=form.topic.data or None,
+            contact_name=form.contact_name.data,
+            phone=form.phone.data or None,
+            consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+            campaign_id=campaign.id if campaign else None,
+            idempotency_key=_idempotency_key(form.idempotency_key.data),
+        )
+        decision = route_text(intake.title, intake.body)
+        receipt = services.submit_suggestion(intake, channel=channel, decision=decision, vault=phone_vault())
+        db.session.commit()
+        _remember_tracked(receipt.suggestion.id)
+        return render_template("public/thanks.html", receipt=receipt), 200 if receipt.replayed else 201
+    status = 400 if request.method == "POST" else 200
+    return render_template("public/submit.html", form=form, campaign=campaign, channel=channel), status
+
+
+def _idempotency_key(value: str | None) -> str | None:
+    """Accept only keys this page could have issued; anything else means no key."""
+    if value and len(value) == 32 and all(ch in "0123456789abcdef" for ch in value):
+        return value
+    return None
+
+
+def _remember_tracked(suggestion_id: int) -> None:
+    tracked = [i for i in session.get(TRACKED_SESSION_KEY, []) if i != suggestion_id][-19:]
+    session[TRACKED_SESSION_KEY] = tracked + [suggestion_id]
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def track():
+    form = TrackForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args["code"][:32]
+    if form.validate_on_submit():
+        suggestion = _verified_suggestion(form.code.data, form.credential.data)
+        if suggestion is not None:
+            _remember_tracked(suggestion.id)
+            return redirect(url_for(".status", code=suggestion.tracking_code), 303)
+        # Unknown codes and wrong credentials get the same answer, so codes cannot be probed.
+        form.credential.errors.append("追踪码或验证信息不正确，请核对后重试。")
+        return render_template("public/track.html", form=form), 404
+    return render_template("public/track.html", form=form), 400 if request.method == "POST" else 200
+
+
+def _verified_suggestion(code: str, credential: str):
+    query = queues.by_tracking_code(code)
+    suggestion = db.session.scalar(query) if query is not None else None
+    if suggestion is None:
+        return None
+    digits = "".join(ch for ch in credential if ch.isdigit())
+    value = digits if len(credential.strip()) == 4 and len(digits) == 4 else services.normalize_secret(credential)
+    return suggestion if services.verify_access(phone_vault(), suggestion.access_hash, value) else None
+
+
+@bp.route("/track/<code>")
+def status(code: str):
+    query = queues.by_tracking_code(code)
+    suggestion = db.session.scalar(query) if query is not None else None
+    if suggestion is None or suggestion.id not in session.get(TRACKED_SESSION_KEY, []):
+        return redirect(url_for(".track", code=code[:32]), 303)
+    events = db.session.scalars(queues.timeline(suggestion.id)).all()
+    replies = db.session.scalars(queues.public_replies(suggestion.id)).all()
+    return render_template("public/status.html", suggestion=suggestion, events=events, replies=replies)
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("public/privacy.html")
+

@@ -1,0 +1,249 @@
+"""Workflow states of a suggestion and the single table of legal transitions.
+
+The lifecycle follows the 12345 work order (see docs/domain.md)::
+
+    (new) ──submit──▶ 已受理 ──auto_dispatch / route_at_intake──▶ 已派单
+                        │  └──flag_for_triage──▶ 待人工分拨 ──dispatch──▶ 已派单
+                        └──reject ⟂──▶ 不予受理          └──reject ⟂──▶ 不予受理
+    已派单 ──sign──▶ 已签收 ──start──▶ 办理中 ──reply──▶ 已答复
+    已派单/已签收 ──return ⟂──▶ 已退单 ──dispatch──▶ 已派单   (after 3 returns: designated)
+    已派单/已签收/办理中 ──redispatch ⟂──▶ 已派单              (dispatcher corrects the route)
+    已签收/办理中 ──request_extension ⟂──▶ 延期待审 ──approve/deny──▶ 办理中
+    已答复 ──approve_reply──▶ 待回访 ──callback 满意/基本满意──▶ 已办结
+    已答复 ──send_back ⟂──▶ 办理中                              (审核退回)
+    待回访 ──callback 不满意 ⟂──▶ 重办 ──start──▶ 办理中 / ──reply──▶ 已答复
+    待回访 ──callback 未联系上──▶ 待回访 (×3 ──close_unreachable──▶ 已办结)
+    any open state ──merge ⟂──▶ 已并单
+
+⟂ marks transitions that need a written reason.  Overdue (超期) is an overlay
+computed from due dates, not a state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    ACCEPTED = "accepted"
+    NEEDS_TRIAGE = "needs_triage"
+    DISPATCHED = "dispatched"
+    SIGNED = "signed"
+    IN_PROGRESS = "in_progress"
+    EXTENSION_PENDING = "extension_pending"
+    REPLIED = "replied"
+    CALLBACK_PENDING = "callback_pending"
+    CLOSED = "closed"
+    RETURNED = "returned"
+    REDO = "redo"
+    NOT_ACCEPTED = "not_accepted"
+    MERGED = "merged"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.ACCEPTED: "已受理",
+    Status.NEEDS_TRIAGE: "待人工分拨",
+    Status.DISPATCHED: "已派单",
+    Status.SIGNED: "已签收",
+    Status.IN_PROGRESS: "办理中",
+    Status.EXTENSION_PENDING: "延期待审",
+    Status.REPLIED: "已答复",
+    Status.CALLBACK_PENDING: "待回访",
+    Status.CLOSED: "已办结",
+    Status.RETURNED: "已退单",
+    Status.REDO: "重办",
+    Status.NOT_ACCEPTED: "不予受理",
+    Status.MERGED: "已并单",
+}
+
+TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.NOT_ACCEPTED, Status.MERGED})
+OPEN_STATUSES = frozenset(Status) - TERMINAL_STATUSES
+# States in which a department holds the item; the database requires a department there.
+DEPARTMENT_STATUSES = frozenset(
+    {
+        Status.DISPATCHED,
+        Status.SIGNED,
+        Status.IN_PROGRESS,
+        Status.EXTENSION_PENDING,
+        Status.REPLIED,
+        Status.CALLBACK_PENDING,
+        Status.REDO,
+    }
+)
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    QR = "qr"
+    HOTLINE = "hotline"
+
+    @property
+    def label(self) -> str:
+        return {Channel.WEB: "网站", Channel.QR: "扫码", Channel.HOTLINE: "12345热线"}[self]
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"
+    DISPATCHER = "dispatcher"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {
+            Role.OPERATOR: "12345话务员",
+            Role.DISPATCHER: "民心办分拨员",
+            Role.OFFICER: "部门承办人",
+            Role.ADMIN: "系统管理员",
+        }[self]
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    AUTO_DISPATCH = "auto_dispatch"
+    ROUTE_AT_INTAKE = "route_at_intake"
+    FLAG_FOR_TRIAGE = "flag_for_triage"
+    DISPATCH = "dispatch"
+    REDISPATCH = "redispatch"
+    REJECT = "reject"
+    SIGN = "sign"
+    RETURN = "return"
+    START = "start"
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    DENY_EXTENSION = "deny_extension"
+    REPLY = "reply"
+    APPROVE_REPLY = "approve_reply"
+    SEND_BACK = "send_back"
+    CALLBACK_SATISFIED = "callback_satisfied"
+    CALLBACK_DISSATISFIED = "callback_dissatisfied"
+    CALLBACK_UNREACHABLE = "callback_unreachable"
+    CLOSE_UNREACHABLE = "close_unreachable"
+    MERGE = "merge"
+
+
+# Who may take an action: staff roles, or the system itself (routing, timers).
+SYSTEM = "system"
+RESIDENT = "resident"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset[Status | None]
+    target: Status
+    actors: frozenset[str]
+    label: str
+    reason_required: bool = False
+
+
+def _t(action, sources, target, actors, label, reason_required=False) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(actors), label, reason_required)
+
+
+_D, _O, _P, _A = Role.DISPATCHER, Role.OFFICER, Role.OPERATOR, Role.ADMIN
+_WORKING = (Status.SIGNED, Status.IN_PROGRESS, Status.REDO)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t(Action.SUBMIT, [None], Status.ACCEPTED, [RESIDENT, _P, SYSTEM], "登记受理"),
+    _t(Action.AUTO_DISPATCH, [Status.ACCEPTED], Status.DISPATCHED, [SYSTEM], "自动派单"),
+    _t(Action.ROUTE_AT_INTAKE, [Status.ACCEPTED], Status.DISPATCHED, [_P], "话务员派单"),
+    _t(Action.FLAG_FOR_TRIAGE, [Status.ACCEPTED], Status.NEEDS_TRIAGE, [SYSTEM, _P], "转人工分拨"),
+    _t(Action.DISPATCH, [Status.NEEDS_TRIAGE, Status.RETURNED], Status.DISPATCHED, [_D, _A], "派单"),
+    _t(
+        Action.REDISPATCH,
+        [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS],
+        Status.DISPATCHED,
+        [_D, _A],
+        "改派",
+        reason_required=True,
+    ),
+    _t(
+        Action.REJECT,
+        [Status.ACCEPTED, Status.NEEDS_TRIAGE, Status.RETURNED],
+        Status.NOT_ACCEPTED,
+        [_D, _A],
+        "不予受理",
+        reason_required=True,
+    ),
+    _t(Action.SIGN, [Status.DISPATCHED], Status.SIGNED, [_O], "签收"),
+    _t(Action.RETURN, [Status.DISPATCHED, Status.SIGNED], Status.RETURNED, [_O], "退单", reason_required=True),
+    _t(Action.START, [Status.SIGNED, Status.REDO], Status.IN_PROGRESS, [_O], "开始办理"),
+    _t(
+        Action.REQUEST_EXTENSION,
+        [Status.SIGNED, Status.IN_PROGRESS],
+        Status.EXTENSION_PENDING,
+        [_O],
+        "申请延期",
+        reason_required=True,
+    ),
+    _t(Action.APPROVE_EXTENSION, [Status.EXTENSION_PENDING], Status.IN_PROGRESS, [_D, _A], "批准延期"),
+    _t(
+        Action.DENY_EXTENSION,
+        [Status.EXTENSION_PENDING],
+        Status.IN_PROGRESS,
+        [_D, _A],
+        "驳回延期",
+        reason_required=True,
+    ),
+    _t(Action.REPLY, _WORKING, Status.REPLIED, [_O], "答复"),
+    _t(Action.APPROVE_REPLY, [Status.REPLIED], Status.CALLBACK_PENDING, [_D, _A], "审核通过"),
+    _t(Action.SEND_BACK, [Status.REPLIED], Status.IN_PROGRESS, [_D, _A], "审核退回", reason_required=True),
+    _t(Action.CALLBACK_SATISFIED, [Status.CALLBACK_PENDING], Status.CLOSED, [_P, _D, _A], "回访办结"),
+    _t(
+        Action.CALLBACK_DISSATISFIED,
+        [Status.CALLBACK_PENDING],
+        Status.REDO,
+        [_P, _D, _A],
+        "回访不满意，转重办",
+        reason_required=True,
+    ),
+    _t(Action.CALLBACK_UNREACHABLE, [Status.CALLBACK_PENDING], Status.CALLBACK_PENDING, [_P, _D, _A], "回访未联系上"),
+    _t(Action.CLOSE_UNREACHABLE, [Status.CALLBACK_PENDING], Status.CLOSED, [SYSTEM], "多次未联系上，办结"),
+    _t(Action.MERGE, OPEN_STATUSES, Status.MERGED, [_D, _A], "并单", reason_required=True),
+)
+
+_BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}
+
+
+class WorkflowError(Exception):
+    """A requested change is not allowed; ``message`` is shown to staff as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidTransition(WorkflowError):
+    pass
+
+
+class ReasonRequired(WorkflowError):
+    pass
+
+
+def transition_for(action: Action) -> Transition:
+    return _BY_ACTION[Action(action)]
+
+
+def check_transition(action: Action, current: Status | None, actor_kind: str, reason: str = "") -> Transition:
+    """Return the transition for ``action`` from ``current`` or raise a WorkflowError explaining why not."""
+    transition = transition_for(action)
+    if current not in transition.sources:
+        where = STATUS_LABELS[current] if current else "新建"
+        raise InvalidTransition(f"当前状态为「{where}」，不能执行「{transition.label}」。")
+    if actor_kind not in transition.actors:
+        raise InvalidTransition(f"您的角色不能执行「{transition.label}」。")
+    if transition.reason_required and not (reason or "").strip():
+        raise ReasonRequired(f"「{transition.label}」需要填写原因。")
+    return transition
+
+
+def available_actions(current: Status, actor_kind: str) -> list[Transition]:
+    """List the transitions ``actor_kind`` may take from ``current``, in table order."""
+    return [t for t in TRANSITIONS if current in t.sources and actor_kind in t.actors]

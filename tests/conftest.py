@@ -1,0 +1,157 @@
+"""Shared fixtures: an app on a real database built by the migrations, clients, a tiny model.
+
+SQLite (default): the migrations run once into a template file, which every test
+copies.  PostgreSQL (``TEST_DATABASE_URL`` set, as ``make test`` does in its
+second pass): the migrations run once, and every test ends by truncating the tables.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from classifier.train import train
+from suggestions import seeding
+from suggestions.extensions import db
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY_TRAIN = ROOT / "tests" / "data" / "tiny_train.csv"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+TEST_SECRETS = {
+    "SECRET_KEY": "test-secret-key",
+    "PHONE_ENCRYPTION_KEYS": "7Ub8a1bQy3Vh5mCgZQ0jEYl4mYf1qXb5rO7cS2wq0Xk=",
+    "PHONE_HASH_KEY": "test-phone-hash-key",
+}
+
+
+def test_config(database_uri: str, model_path: Path, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "CLASSIFIER_MODEL_PATH": str(model_path),
+        "CLASSIFIER_RELOAD_SECONDS": 0,
+        "CONFIDENCE_THRESHOLD": 0.5,
+        **TEST_SECRETS,
+        **overrides,
+    }
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "app_config(**settings): override settings of the `app` fixture")
+
+
+@pytest.fixture(scope="session")
+def tiny_model_path(tmp_path_factory) -> Path:
+    """A throwaway model trained on the hand-written unit-test fixture."""
+    path = tmp_path_factory.mktemp("model") / "tiny.joblib"
+    train(path, data_path=TINY_TRAIN, progress=lambda message: None)
+    return path
+
+
+def _migrate(database_uri: str, model_path: Path) -> None:
+    application = create_app(test_config(database_uri, model_path))
+    with application.app_context():
+        if database_uri.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
+        if database_uri.startswith("sqlite"):
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory, tiny_model_path) -> str:
+    """Run the migrations once; return the URI (PostgreSQL) or template file path (SQLite)."""
+    if PG_URL:
+        _migrate(PG_URL, tiny_model_path)
+        return PG_URL
+    template = tmp_path_factory.mktemp("db") / "template.db"
+    _migrate(f"sqlite:///{template}", tiny_model_path)
+    return str(template)
+
+
+def _truncate_all() -> None:
+    tables = [table.name for table in db.metadata.sorted_tables]
+    with db.engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def database_uri(migrated_database, tmp_path) -> str:
+    if PG_URL:
+        return PG_URL
+    copy = tmp_path / "test.db"
+    shutil.copy(migrated_database, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def app(database_uri, tiny_model_path, request):
+    marker = request.node.get_closest_marker("app_config")
+    overrides = marker.kwargs if marker else {}
+    application = create_app(test_config(database_uri, tiny_model_path, **overrides))
+    with application.app_context():
+        yield application
+        db.session.remove()
+        if PG_URL:
+            _truncate_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def seeded(app):
+    """The default taxonomy, departments, districts and campaign from the seed file."""
+    report = seeding.seed_reference_data()
+    db.session.commit()
+    return report
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user, password: str = factories.STAFF_PASSWORD):
+        response = self._client.post("/login", data={"username": user.username, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return response
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def staff(seeded):
+    """One account per role; the officer works for the housing commission."""
+    housing = factories.department_named("市住房和城乡建设委员会")
+    return {
+        "operator": factories.StaffUserFactory(role="operator"),
+        "dispatcher": factories.StaffUserFactory(role="dispatcher"),
+        "officer": factories.StaffUserFactory(role="officer", department=housing),
+        "admin": factories.StaffUserFactory(role="admin"),
+    }
