@@ -29,6 +29,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.extensions["classifier"] = routing.ModelHolder(
         app.config["CLASSIFIER_MODEL_PATH"], app.config["CLASSIFIER_RELOAD_SECONDS"]
     )
+    if app.config.get("CLASSIFIER_PRELOAD"):
+        # gunicorn --preload: load once in the master so forked workers share the memory.
+        from classifier.tokenize import warm_up
+
+        warm_up()
+        app.extensions["classifier"].get()
     register_blueprints(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -21,6 +21,19 @@ suggestions_cli = AppGroup("suggestions", help="Seed data, demo content and staf
 @click.option("--demo-accounts/--no-demo-accounts", default=True, help="Create one demo account per role.")
 def seed(demo_accounts: bool) -> None:
     """Add the default taxonomy, districts, campaign and demo accounts if missing."""
+    _seed(demo_accounts)
+
+
+@suggestions_cli.command("setup")
+@click.option("--demo/--no-demo", default=True, help="Load 300 real messages into an empty database.")
+def setup(demo: bool) -> None:
+    """Seed reference data and demo accounts, then (with --demo) demo suggestions; safe to repeat."""
+    _seed(demo_accounts=True)
+    if demo:
+        _load_demo(300)
+
+
+def _seed(demo_accounts: bool) -> None:
     report = seeding.seed_reference_data()
     if demo_accounts:
         seeding.create_demo_accounts(report=report)
@@ -39,12 +52,20 @@ def seed(demo_accounts: bool) -> None:
 @click.option("--count", default=300, show_default=True)
 def load_demo(count: int) -> None:
     """Load real messages as demo suggestions into an empty database."""
-    added = demo.load_demo_suggestions(
-        Path(current_app.config["CLASSIFIER_DATA_DIR"]),
-        count=count,
-        vault=current_app.extensions["phone_vault"],
-        decide=route_text,
-    )
+    _load_demo(count)
+
+
+def _load_demo(count: int) -> None:
+    try:
+        added = demo.load_demo_suggestions(
+            Path(current_app.config["CLASSIFIER_DATA_DIR"]),
+            count=count,
+            vault=current_app.extensions["phone_vault"],
+            decide=route_text,
+        )
+    except FileNotFoundError as exc:
+        click.echo(f"WARNING: demo data not found ({exc.filename}); no demo suggestions loaded", err=True)
+        return
     db.session.commit()
     click.echo(f"loaded {added} demo suggestions" if added else "database already has suggestions; demo skipped")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from flask_wtf import FlaskForm as _FlaskForm
+from wtforms.meta import DefaultMeta
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -11,6 +12,17 @@ from suggestions.privacy import is_mobile, normalize_phone
 BODY_MIN, BODY_MAX = 10, 2000
 TITLE_MAX = 50
 NAME_MAX = 20
+
+
+class FlaskForm(_FlaskForm):
+    """Base form whose built-in validator messages are in Simplified Chinese."""
+
+    class Meta(_FlaskForm.Meta):
+        locales = ("zh",)
+
+        def get_translations(self, form):
+            # Use WTForms' own zh catalogue; Flask-Babel is not part of the stack.
+            return DefaultMeta.get_translations(self, form)
 
 
 def strip(value):

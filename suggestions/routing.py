@@ -22,6 +22,9 @@ from suggestions.models import Category, Department
 log = logging.getLogger(__name__)
 
 
+_NEVER_LOADED = object()
+
+
 class ModelHolder:
     """Load the classifier on first use and reload it when a newer artifact is promoted.
 
@@ -34,7 +37,7 @@ class ModelHolder:
         self.reload_seconds = reload_seconds
         self.problem: str | None = None
         self._model: classifier.Classifier | None = None
-        self._stamp: tuple | None = None
+        self._stamp: tuple | None | object = _NEVER_LOADED
         self._checked_at: float | None = None
         self._lock = threading.Lock()
 
@@ -50,6 +53,11 @@ class ModelHolder:
                 self._stamp = stamp
                 self._reload(stamp)
             return self._model
+
+    def current_problem(self) -> str | None:
+        """Return why there is no usable model right now (in Chinese), or None."""
+        self.get()
+        return self.problem
 
     def _file_stamp(self) -> tuple | None:
         try:

@@ -99,7 +99,7 @@ def record_event(
         to_status=to_status,
         from_department_id=from_department.id if from_department else None,
         to_department_id=to_department.id if to_department else None,
-        reason=reason.strip(),
+        reason=(reason or "").strip(),
         details=details or {},
         created_at=utcnow(),
     )

@@ -32,7 +32,7 @@ TEST_SECRETS = {
 }
 
 
-def test_config(database_uri: str, model_path: Path, **overrides) -> dict:
+def make_config(database_uri: str, model_path: Path, **overrides) -> dict:
     return {
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
@@ -58,7 +58,7 @@ def tiny_model_path(tmp_path_factory) -> Path:
 
 
 def _migrate(database_uri: str, model_path: Path) -> None:
-    application = create_app(test_config(database_uri, model_path))
+    application = create_app(make_config(database_uri, model_path))
     with application.app_context():
         if database_uri.startswith("postgresql"):
             with db.engine.begin() as connection:
@@ -100,7 +100,7 @@ def database_uri(migrated_database, tmp_path) -> str:
 def app(database_uri, tiny_model_path, request):
     marker = request.node.get_closest_marker("app_config")
     overrides = marker.kwargs if marker else {}
-    application = create_app(test_config(database_uri, tiny_model_path, **overrides))
+    application = create_app(make_config(database_uri, tiny_model_path, **overrides))
     with application.app_context():
         yield application
         db.session.remove()

@@ -61,7 +61,7 @@ def manual_queue():
         page=page,
         categories=categories,
         form=_dispatch_form(),
-        model_problem=current_app.extensions["classifier"].problem,
+        model_problem=current_app.extensions["classifier"].current_problem(),
     )
 
 
@@ -93,7 +93,7 @@ def dispatch(suggestion_id: int):
     department = db.session.get(Department, form.department.data)
     category = db.session.get(Category, form.category.data) if form.category.data else None
     try:
-        services.dispatch(suggestion, department, actor=current_user, category=category, reason=form.reason.data)
+        services.dispatch(suggestion, department, actor=current_user, category=category, reason=form.reason.data or "")
     except WorkflowError as exc:
         db.session.rollback()
         flash(exc.message, "error")

@@ -1,0 +1,49 @@
+# 金点子 — two commands: `make run` and `make test`.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+DEMO ?= 1
+MODEL := instance/models/suggestion_router.joblib
+
+.PHONY: run test install model db test-sqlite test-postgres system-test-deps bench clean-instance
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+instance/secrets.toml: | $(VENV)/.installed
+	$(PY) -m suggestions.keys
+
+db: $(VENV)/.installed instance/secrets.toml
+	$(FLASK) db upgrade
+
+# Trains only when no model exists; without the data the site still runs and routes by hand.
+model: $(VENV)/.installed
+	@if [ -f $(MODEL) ]; then echo "model: reusing $(MODEL)"; \
+	else $(PY) -m classifier train --out $(MODEL) \
+	  || echo "WARNING: could not train the classifier; every suggestion will go to manual dispatch"; fi
+
+run: db model
+	$(FLASK) suggestions setup $(if $(filter 0,$(DEMO)),--no-demo,--demo)
+	@echo "serving on http://$(HOST):$(PORT)/"
+	FLASK_CLASSIFIER_PRELOAD=true exec $(VENV)/bin/gunicorn --preload --workers $(WORKERS) \
+	  --bind $(HOST):$(PORT) --access-logfile - "app:create_app()"
+
+system-test-deps:
+	@tests/scripts/install_system_deps.sh
+
+test: $(VENV)/.installed system-test-deps
+	$(VENV)/bin/pytest
+	tests/scripts/with_postgres.sh $(VENV)/bin/pytest
+
+bench: $(VENV)/.installed
+	$(PY) bench/classifier.py

@@ -1,0 +1,183 @@
+"""Service verbs on a real database: state, event rows and side effects."""
+
+import pytest
+import sqlalchemy as sa
+
+from suggestions import services
+from suggestions.extensions import db
+from suggestions.models import Suggestion, SuggestionEvent
+from suggestions.routing import RouteDecision
+from suggestions.workflow import Action, Channel, InvalidTransition, ReasonRequired, Status, WorkflowError
+from tests import factories
+
+
+@pytest.fixture
+def vault(app):
+    return app.extensions["phone_vault"]
+
+
+def events_of(suggestion):
+    return db.session.scalars(
+        sa.select(SuggestionEvent).where(SuggestionEvent.suggestion_id == suggestion.id).order_by(SuggestionEvent.id)
+    ).all()
+
+
+def test_confident_prediction_dispatches_to_the_category_department(seeded, vault):
+    transport = factories.category_coded("交通运输")
+    receipt = factories.submit(vault, category=transport, confidence=0.91)
+    suggestion = receipt.suggestion
+    assert suggestion.status == Status.DISPATCHED
+    assert suggestion.department.name == "市交通运输委员会"
+    assert suggestion.category == transport
+    assert suggestion.predicted_category == "交通运输"
+    assert suggestion.prediction_confidence == 0.91
+    assert suggestion.model_version == "test-model"
+    assert [(e.action, e.from_status, e.to_status) for e in events_of(suggestion)] == [
+        (Action.SUBMIT, None, Status.ACCEPTED),
+        (Action.AUTO_DISPATCH, Status.ACCEPTED, Status.DISPATCHED),
+    ]
+    dispatched = events_of(suggestion)[1]
+    assert dispatched.actor_kind == "system"
+    assert dispatched.to_department.name == "市交通运输委员会"
+    assert dispatched.details["confidence"] == 0.91
+
+
+def test_unsure_prediction_goes_to_manual_dispatch_with_candidates(seeded, vault):
+    receipt = factories.submit(vault, category=factories.category_coded("交通运输"), confidence=0.3)
+    suggestion = receipt.suggestion
+    assert suggestion.status == Status.NEEDS_TRIAGE
+    assert suggestion.department is None
+    assert suggestion.prediction_candidates == [["交通运输", 0.3]]
+    flagged = events_of(suggestion)[-1]
+    assert flagged.action == Action.FLAG_FOR_TRIAGE
+    assert "置信度低于阈值" in flagged.reason
+
+
+def test_without_a_model_everything_is_accepted_and_goes_to_manual_dispatch(seeded, vault):
+    receipt = factories.submit(vault, category=None)
+    assert receipt.suggestion.status == Status.NEEDS_TRIAGE
+    assert receipt.suggestion.predicted_category is None
+    assert "模型不可用" in events_of(receipt.suggestion)[-1].reason
+
+
+def test_category_without_department_goes_to_manual_dispatch(seeded, vault):
+    category = factories.CategoryFactory(department=None)
+    receipt = factories.submit(vault, category=category, confidence=0.99)
+    assert receipt.suggestion.status == Status.NEEDS_TRIAGE
+    assert "尚未配置承办部门" in events_of(receipt.suggestion)[-1].reason
+
+
+def test_phone_is_encrypted_hashed_and_masked(seeded, vault):
+    suggestion = factories.submit(vault, phone="13812345678").suggestion
+    assert "13812345678" not in (suggestion.phone_ciphertext or "")
+    assert vault.decrypt(suggestion.phone_ciphertext) == "13812345678"
+    assert suggestion.phone_masked == "138****5678"
+    assert suggestion.phone_hash == vault.phone_hash("13812345678")
+
+
+def test_anonymous_resident_gets_a_one_time_secret_that_opens_tracking(seeded, vault):
+    receipt = factories.submit(vault, phone=None)
+    assert receipt.secret and len(receipt.secret) == 9
+    assert receipt.secret not in receipt.suggestion.access_hash
+    assert services.verify_access(vault, receipt.suggestion.access_hash, receipt.secret)
+    assert not services.verify_access(vault, receipt.suggestion.access_hash, "AAAA-BBBB")
+
+
+def test_phone_last_four_opens_tracking(seeded, vault):
+    receipt = factories.submit(vault, phone="13812345678")
+    assert receipt.secret is None
+    assert services.verify_access(vault, receipt.suggestion.access_hash, "5678")
+    assert not services.verify_access(vault, receipt.suggestion.access_hash, "1234")
+
+
+def test_tracking_code_has_year_and_padded_id(seeded, vault):
+    suggestion = factories.submit(vault).suggestion
+    assert suggestion.tracking_code == f"JDZ-{suggestion.received_at.year}-{suggestion.id:06d}"
+
+
+def test_same_idempotency_key_returns_the_first_suggestion(seeded, vault):
+    first = factories.submit(vault, idempotency_key="a" * 32)
+    again = factories.submit(vault, idempotency_key="a" * 32)
+    assert again.replayed and again.suggestion.id == first.suggestion.id
+    assert db.session.scalar(sa.select(sa.func.count(Suggestion.id))) == 1
+
+
+def test_operator_override_routes_at_intake_and_records_the_operator(seeded, vault, staff):
+    operator = staff["operator"]
+    water = factories.department_named("市水务局")
+    receipt = services.submit_suggestion(
+        services.Intake(body="自来水管道漏水好几天了，希望尽快维修。", phone="13900001111"),
+        channel=Channel.HOTLINE,
+        decision=factories.decision_for(factories.category_coded("城乡建设"), 0.95),
+        vault=vault,
+        actor=operator,
+        manual_route=services.ManualRoute(department=water),
+    )
+    db.session.commit()
+    suggestion = receipt.suggestion
+    assert suggestion.channel == Channel.HOTLINE
+    assert suggestion.department == water
+    assert suggestion.operator_id == operator.id
+    last = events_of(suggestion)[-1]
+    assert (last.action, last.actor_id) == (Action.ROUTE_AT_INTAKE, operator.id)
+
+
+def test_operator_can_send_a_call_to_manual_dispatch(seeded, vault, staff):
+    receipt = services.submit_suggestion(
+        services.Intake(body="这条来电内容需要民心办研究后再分派。", phone="13900001111"),
+        channel=Channel.HOTLINE,
+        decision=factories.decision_for(factories.category_coded("城乡建设"), 0.95),
+        vault=vault,
+        actor=staff["operator"],
+        manual_route=services.ManualRoute(department=None),
+    )
+    assert receipt.suggestion.status == Status.NEEDS_TRIAGE
+
+
+def test_dispatcher_dispatches_from_manual_queue(seeded, vault, staff):
+    suggestion = factories.submit(vault, category=None).suggestion
+    housing = factories.department_named("市住房和城乡建设委员会")
+    services.dispatch(suggestion, housing, actor=staff["dispatcher"], category=factories.category_coded("城乡建设"))
+    db.session.commit()
+    assert suggestion.status == Status.DISPATCHED
+    assert suggestion.department == housing
+    last = events_of(suggestion)[-1]
+    assert (last.action, last.actor_id, last.from_department_id) == (Action.DISPATCH, staff["dispatcher"].id, None)
+
+
+def test_redispatch_needs_a_reason_and_changes_nothing_without_one(seeded, vault, staff):
+    suggestion = factories.submit(vault, category=factories.category_coded("交通运输")).suggestion
+    before = len(events_of(suggestion))
+    with pytest.raises(ReasonRequired):
+        services.dispatch(suggestion, factories.department_named("市公安局"), actor=staff["dispatcher"])
+    db.session.rollback()
+    db.session.refresh(suggestion)
+    assert suggestion.department.name == "市交通运输委员会"
+    assert len(events_of(suggestion)) == before
+
+
+def test_redispatch_to_the_same_department_is_refused(seeded, vault, staff):
+    suggestion = factories.submit(vault, category=factories.category_coded("交通运输")).suggestion
+    with pytest.raises(WorkflowError, match="相同"):
+        services.dispatch(suggestion, suggestion.department, actor=staff["dispatcher"], reason="x")
+
+
+def test_officer_cannot_dispatch(seeded, vault, staff):
+    suggestion = factories.submit(vault, category=None).suggestion
+    with pytest.raises(InvalidTransition):
+        services.dispatch(suggestion, factories.department_named("市公安局"), actor=staff["officer"])
+
+
+def test_empty_body_is_refused_by_the_service_too(seeded, vault):
+    with pytest.raises(WorkflowError):
+        services.submit_suggestion(
+            services.Intake(body="   "), channel=Channel.WEB, decision=RouteDecision(), vault=vault
+        )
+
+
+def test_set_category_department_changes_where_new_suggestions_go(seeded, vault):
+    transport = factories.category_coded("交通运输")
+    police = factories.department_named("市公安局")
+    services.set_category_department(transport, police)
+    db.session.commit()
+    assert factories.submit(vault, category=transport).suggestion.department == police

@@ -1,0 +1,134 @@
+"""Operators enter calls; the channel is always 12345."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from suggestions.extensions import db
+from suggestions.models import Suggestion
+from suggestions.workflow import Action, Channel, Status
+from tests import factories
+
+CALL = "反映小区门口公交站点太少，公交线路绕远，早高峰公交车太挤，希望增加公交班次。"
+
+
+def call_data(**overrides):
+    data = {
+        "phone": "13912345678",
+        "district": str(factories.district_named("南开区").id),
+        "body": CALL,
+        "called_at": "2026-11-20T09:30",
+        "notice_read": "y",
+        "category": "",
+        "department": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def operator_client(client, auth, staff):
+    auth.login(staff["operator"])
+    return client
+
+
+def test_form_for_operators_puts_focus_on_the_phone_field(operator_client):
+    html = operator_client.get("/hotline/new").get_data(as_text=True)
+    assert re.search(r'<input[^>]*autofocus[^>]*name="phone"|<input[^>]*name="phone"[^>]*autofocus', html)
+    assert "保存并继续" in html and "预测分拨" in html
+    assert "01 和平区" in html  # numbered districts can be picked by typing
+
+
+@pytest.mark.parametrize("role", ["dispatcher", "officer", "admin"])
+def test_other_roles_cannot_use_the_hotline_form(client, auth, staff, role):
+    auth.login(staff[role])
+    assert client.get("/hotline/new").status_code == 403
+    assert client.post("/hotline/new", data={}).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_login(client, seeded):
+    response = client.get("/hotline/new")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_save_and_continue_records_a_hotline_call_and_returns_a_fresh_form(operator_client, staff):
+    response = operator_client.post("/hotline/new", data=call_data(channel="web"))
+    assert response.status_code == 303
+    suggestion = db.session.scalar(sa.select(Suggestion))
+    assert suggestion.channel == Channel.HOTLINE
+    assert suggestion.operator_id == staff["operator"].id
+    assert suggestion.phone_masked == "139****5678"
+    assert suggestion.received_at.isoformat().startswith("2026-11-20T01:30")  # 09:30 Beijing time
+    page = operator_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert suggestion.tracking_code in page
+    assert 'value="13912345678"' not in page  # a fresh, empty form
+
+
+def test_preview_shows_category_department_and_confidence_without_saving(operator_client):
+    response = operator_client.post("/hotline/new", data=call_data(preview="1"))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "交通运输" in html and "市交通运输委员会" in html and "置信度" in html
+    assert db.session.scalar(sa.select(sa.func.count(Suggestion.id))) == 0
+
+
+def test_live_prediction_endpoint_returns_route_and_candidates(operator_client):
+    response = operator_client.post("/hotline/predict", data={"body": CALL}, headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    data = response.json
+    assert data["category"] == "交通运输"
+    assert data["department"] == "市交通运输委员会"
+    assert 0 < data["confidence"] <= 1
+    assert len(data["candidates"]) == 3
+    assert data["explanation"] and all(word in CALL for word in data["explanation"])
+
+
+def test_live_prediction_without_text_is_a_400_in_chinese(operator_client):
+    response = operator_client.post("/hotline/predict", data={"body": ""}, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.json["error"] == "请先填写来电内容。"
+
+
+def test_operator_overrides_the_department(operator_client):
+    police = factories.department_named("市公安局")
+    operator_client.post("/hotline/new", data=call_data(department=str(police.id)))
+    suggestion = db.session.scalar(sa.select(Suggestion))
+    assert suggestion.department == police
+    assert suggestion.status == Status.DISPATCHED
+    assert suggestion.predicted_category == "交通运输"  # the model's view is kept for retraining
+
+
+def test_operator_overrides_the_category_and_its_department_follows(operator_client):
+    health = factories.category_coded("卫生计生")
+    operator_client.post("/hotline/new", data=call_data(category=str(health.id)))
+    suggestion = db.session.scalar(sa.select(Suggestion))
+    assert (suggestion.category, suggestion.department.name) == (health, "市卫生健康委员会")
+
+
+def test_operator_sends_the_call_to_manual_dispatch(operator_client):
+    operator_client.post("/hotline/new", data=call_data(department="triage"))
+    suggestion = db.session.scalar(sa.select(Suggestion))
+    assert suggestion.status == Status.NEEDS_TRIAGE
+    events = db.session.scalars(suggestion.events.select()).all()
+    assert events[-1].action == Action.FLAG_FOR_TRIAGE
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"phone": ""}, "请填写来电号码"),
+        ({"phone": "110"}, "11位中国大陆手机号码"),
+        ({"body": "短"}, "应为 10–2000 个字"),
+        ({"called_at": "yesterday"}, None),
+        ({"notice_read": None}, "宣读个人信息保护告知"),
+        ({"department": "99999"}, None),
+    ],
+)
+def test_bad_call_input_gets_a_400_and_stores_nothing(operator_client, overrides, message):
+    response = operator_client.post("/hotline/new", data=call_data(**overrides))
+    assert response.status_code == 400
+    if message:
+        assert message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Suggestion.id))) == 0

@@ -1,0 +1,216 @@
+"""The public form, the tracking page and their error handling."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from suggestions.extensions import db
+from suggestions.models import Suggestion, SuggestionEvent
+from suggestions.workflow import Channel, Status
+from tests import factories
+
+TRANSPORT_TEXT = "小区门口的公交线路太少，早高峰公交车班次间隔太长，建议增加公交班次并增设站点。"
+
+
+def form_data(**overrides):
+    data = {
+        "title": "增加公交班次",
+        "body": TRANSPORT_TEXT,
+        "district": str(factories.district_named("河西区").id),
+        "topic": "",
+        "contact_name": "",
+        "phone": "",
+        "consent": "y",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def count(model=Suggestion):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def tracking_code(html: str) -> str:
+    return re.search(r"JDZ-\d{4}-\d{6}", html).group(0)
+
+
+def test_form_shows_the_fields_in_chinese(client, seeded):
+    html = client.get("/").get_data(as_text=True)
+    for label in ("标题", "建议内容", "所在区", "建议领域", "称呼", "手机号码", "个人信息保护说明"):
+        assert label in html
+    assert 'lang="zh-CN"' in html
+    for topic in ("就业", "养老", "食品安全", "文化体育"):
+        assert f">{topic}</option>" in html
+    assert "全市" in html and "滨海新区" in html
+
+
+def test_submission_is_committed_routed_and_acknowledged(client, seeded):
+    response = client.post("/", data=form_data(phone="138 1234 5678", contact_name="王女士"))
+    assert response.status_code == 201
+    html = response.get_data(as_text=True)
+    code = tracking_code(html)
+    suggestion = db.session.scalar(sa.select(Suggestion))
+    assert suggestion.tracking_code == code
+    assert suggestion.channel == Channel.WEB
+    assert suggestion.status in (Status.DISPATCHED, Status.NEEDS_TRIAGE)
+    assert suggestion.consent_version and suggestion.consented_at
+    assert suggestion.phone_masked == "138****5678"
+    assert "接下来会怎样" in html
+    assert "13812345678" not in html
+
+
+def test_transport_suggestion_lands_in_the_transport_queue_when_the_response_returns(client, seeded):
+    client.post("/", data=form_data())
+    suggestion = db.session.scalar(sa.select(Suggestion))
+    assert suggestion.predicted_category == "交通运输"
+    assert suggestion.status == Status.DISPATCHED
+    assert suggestion.department.name == "市交通运输委员会"
+
+
+def test_anonymous_submission_shows_a_secret_once(client, seeded):
+    html = client.post("/", data=form_data()).get_data(as_text=True)
+    assert "查询密钥" in html
+    assert re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", html)
+
+
+def test_qr_route_records_the_qr_channel(client, seeded):
+    assert client.post("/qr", data=form_data()).status_code == 201
+    assert db.session.scalar(sa.select(Suggestion.channel)) == Channel.QR
+
+
+def test_channel_cannot_be_forged_from_the_form(client, seeded):
+    client.post("/", data=form_data(channel="hotline"))
+    assert db.session.scalar(sa.select(Suggestion.channel)) == Channel.WEB
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"body": ""}, "请填写建议内容"),
+        ({"body": "太短了"}, "应为 10–2000 个字"),
+        ({"body": "长" * 2001}, "应为 10–2000 个字"),
+        ({"title": "题" * 51}, "最多 50 个字"),
+        ({"district": ""}, "请选择所在区"),
+        ({"district": "99999"}, "不是有效的选择"),
+        ({"district": "abc"}, None),
+        ({"phone": "12345"}, "11位中国大陆手机号码"),
+        ({"phone": "23812345678"}, "11位中国大陆手机号码"),
+        ({"consent": None}, "请阅读并同意"),
+        ({"topic": "不存在的领域"}, None),
+    ],
+)
+def test_bad_input_gets_a_4xx_with_a_message_and_stores_nothing(client, seeded, overrides, message):
+    response = client.post("/", data=form_data(**overrides))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "请修改以下内容后再提交" in html
+    if message:
+        assert message in html
+    assert count() == 0
+    assert count(SuggestionEvent) == 0
+
+
+def test_bad_input_keeps_what_the_resident_typed(client, seeded):
+    html = client.post("/", data=form_data(consent=None)).get_data(as_text=True)
+    assert TRANSPORT_TEXT in html
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_csrf_is_enforced_on_the_public_form(client, seeded):
+    response = client.post("/", data=form_data())
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "页面已过期" in html
+    assert TRANSPORT_TEXT in html  # the resident's text survives and can be resubmitted
+    assert count() == 0
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_csrf_token_from_the_page_lets_the_submission_through(client, seeded):
+    page = client.get("/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post("/", data=form_data(csrf_token=token)).status_code == 201
+    assert count() == 1
+
+
+def test_double_submit_with_the_same_key_stores_one_suggestion(client, seeded):
+    page = client.get("/").get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" type="hidden" value="([0-9a-f]{32})"', page).group(1)
+    first = client.post("/", data=form_data(idempotency_key=key))
+    second = client.post("/", data=form_data(idempotency_key=key))
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert tracking_code(first.get_data(as_text=True)) == tracking_code(second.get_data(as_text=True))
+    assert count() == 1
+
+
+def test_closed_campaign_says_so_and_stores_nothing(client, seeded):
+    from datetime import date
+
+    from suggestions.models import Campaign
+
+    campaign = db.session.scalar(sa.select(Campaign))
+    campaign.opens_on, campaign.closes_on = date(2020, 9, 1), date(2020, 9, 27)
+    db.session.commit()
+    assert "尚未开始或已经结束" in client.get("/").get_data(as_text=True)
+    response = client.post("/", data=form_data())
+    assert response.status_code == 403
+    assert count() == 0
+
+
+class TestTracking:
+    def submit(self, client, **overrides):
+        return tracking_code(client.post("/", data=form_data(**overrides)).get_data(as_text=True))
+
+    def test_code_and_phone_last_four_show_status_and_timeline(self, app, seeded):
+        code = self.submit(app.test_client(), phone="13812345678")
+        visitor = app.test_client()
+        response = visitor.post("/track", data={"code": code, "credential": "5678"})
+        assert response.status_code == 303
+        html = visitor.get(response.headers["Location"]).get_data(as_text=True)
+        assert code in html
+        assert "已受理" in html and "已派单" in html
+        assert "市交通运输委员会" in html
+        assert "138" not in html
+
+    def test_code_and_secret_work_for_anonymous_residents(self, app, seeded):
+        html = app.test_client().post("/", data=form_data()).get_data(as_text=True)
+        code, secret = tracking_code(html), re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", html).group(0)
+        visitor = app.test_client()
+        response = visitor.post("/track", data={"code": code.lower(), "credential": secret.replace("-", "").lower()})
+        assert response.status_code == 303
+
+    def test_wrong_pair_and_unknown_code_get_the_same_answer(self, app, seeded):
+        code = self.submit(app.test_client(), phone="13812345678")
+        visitor = app.test_client()
+        wrong = visitor.post("/track", data={"code": code, "credential": "0000"})
+        unknown = visitor.post("/track", data={"code": "JDZ-2026-999999", "credential": "5678"})
+        garbage = visitor.post("/track", data={"code": "not a code", "credential": "5678"})
+        assert wrong.status_code == unknown.status_code == garbage.status_code == 404
+        message = "追踪码或验证信息不正确"
+        assert all(message in r.get_data(as_text=True) for r in (wrong, unknown, garbage))
+
+    def test_status_page_is_not_reachable_without_the_credential(self, app, seeded):
+        code = self.submit(app.test_client(), phone="13812345678")
+        response = app.test_client().get(f"/track/{code}")
+        assert response.status_code == 303
+        assert "/track?code=" in response.headers["Location"]
+
+    def test_one_resident_cannot_see_another_residents_suggestion(self, app, seeded):
+        first = self.submit(app.test_client(), phone="13812345678")
+        second = self.submit(app.test_client(), phone="13900009999")
+        visitor = app.test_client()
+        visitor.post("/track", data={"code": first, "credential": "5678"})
+        assert visitor.get(f"/track/{first}").status_code == 200
+        assert visitor.get(f"/track/{second}").status_code == 303
+        assert visitor.post("/track", data={"code": second, "credential": "5678"}).status_code == 404
+
+    def test_empty_tracking_form_gets_a_400_in_chinese(self, client, seeded):
+        response = client.post("/track", data={"code": "", "credential": ""})
+        assert response.status_code == 400
+        assert "请填写追踪码" in response.get_data(as_text=True)
+
+
+def test_privacy_notice_page(client, seeded):
+    html = client.get("/privacy").get_data(as_text=True)
+    assert "个人信息保护说明" in html and "加密保存" in html
