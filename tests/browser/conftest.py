@@ -1,0 +1,148 @@
+"""A real gunicorn serving a real database, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from suggestions import seeding
+from suggestions.extensions import db
+from tests import factories
+from tests.conftest import PG_URL, ROOT, TEST_SECRETS, make_config
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _live_database(tmp_path: Path) -> str:
+    if not PG_URL:
+        return f"sqlite:///{tmp_path / 'live.db'}"
+    name = f"jdz_live_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(os.environ["TEST_DATABASE_ADMIN_URL"], isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, tiny_model_path):
+    """Serve the app with gunicorn on loopback; yield (base_url, staff accounts by role)."""
+    tmp_path = tmp_path_factory.mktemp("live")
+    database = _live_database(tmp_path)
+    setup = create_app(make_config(database, tiny_model_path))
+    with setup.app_context():
+        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
+        seeding.seed_reference_data()
+        db.session.commit()
+        housing = factories.department_named("市住房和城乡建设委员会")
+        transport = factories.department_named("市交通运输委员会")
+        staff = {
+            "operator": factories.StaffUserFactory(role="operator"),
+            "dispatcher": factories.StaffUserFactory(role="dispatcher"),
+            "officer": factories.StaffUserFactory(role="officer", department=housing),
+            "transport_officer": factories.StaffUserFactory(role="officer", department=transport),
+            "admin": factories.StaffUserFactory(role="admin"),
+        }
+        usernames = {role: user.username for role, user in staff.items()}
+        db.session.remove()
+        db.engine.dispose()
+    port = _free_port()
+    env = {
+        **os.environ,
+        **TEST_SECRETS,
+        "DATABASE_URL": database,
+        "CLASSIFIER_MODEL_PATH": str(tiny_model_path),
+        "CONFIDENCE_THRESHOLD": "0.5",
+        "INSTANCE_PATH": str(tmp_path),
+    }
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "app:create_app()"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base_url, server)
+        yield base_url, usernames
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def _wait_until_serving(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited before serving; see gunicorn.log in the test's tmp dir")
+        try:
+            with urllib.request.urlopen(base_url + "/api/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start in time")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desk_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login(page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/login")
+    page.fill("#username", username)
+    page.fill("#password", factories.STAFF_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

@@ -1,0 +1,39 @@
+import json
+
+import joblib
+import pytest
+
+from classifier import ModelError, artifacts, load
+
+
+def test_save_load_round_trip_keeps_predictions(tiny_model, tmp_path):
+    path = artifacts.save(tiny_model.pipeline, tiny_model.card, tmp_path / "copy.joblib")
+    copy = load(path)
+    text = "医院挂号排队时间太长"
+    assert copy.predict(text).to_dict() == tiny_model.predict(text).to_dict()
+    card = json.loads(artifacts.card_path(path).read_text("utf-8"))
+    assert card["version"] == tiny_model.version
+    assert set(card["versions"]) >= {"scikit-learn", "numpy", "scipy", "jieba", "python"}
+    assert len(card["data"]["sha256"]) == 64 and card["labels"] == tiny_model.labels
+
+
+def test_refuses_to_load_a_model_from_other_library_versions(tiny_model, tmp_path):
+    card = {**tiny_model.card, "versions": {**tiny_model.card["versions"], "scikit-learn": "0.24.2"}}
+    path = artifacts.save(tiny_model.pipeline, card, tmp_path / "old.joblib")
+    with pytest.raises(ModelError, match="scikit-learn 0.24.2"):
+        load(path)
+
+
+def test_refuses_unknown_artifact_format(tmp_path):
+    path = tmp_path / "x.joblib"
+    joblib.dump({"format": 999}, path)
+    with pytest.raises(ModelError, match="format"):
+        load(path)
+
+
+def test_refuses_missing_and_corrupt_files(tmp_path):
+    with pytest.raises(ModelError, match="not found"):
+        load(tmp_path / "none.joblib")
+    (tmp_path / "bad.joblib").write_bytes(b"garbage")
+    with pytest.raises(ModelError, match="cannot read"):
+        load(tmp_path / "bad.joblib")
