@@ -11,13 +11,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
 
-import classifier
 from suggestions.extensions import db
 from suggestions.models import Category, Department
+
+if TYPE_CHECKING:
+    import classifier
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,10 @@ class ModelHolder:
             self.problem = "未找到分类模型文件，所有建议将转人工分拨。"
             log.warning("classifier model missing at %s; routing everything to manual dispatch", self.path)
             return
+        # Imported here, not at module level: scikit-learn and jieba cost ~2 s to import,
+        # and CLI commands such as `flask db upgrade` never need them.
+        import classifier
+
         try:
             model = classifier.load(self.path)
         except classifier.ModelError as exc:

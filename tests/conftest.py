@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import flask_migrate
@@ -79,6 +80,18 @@ def migrated_database(tmp_path_factory, tiny_model_path) -> str:
     template = tmp_path_factory.mktemp("db") / "template.db"
     _migrate(f"sqlite:///{template}", tiny_model_path)
     return str(template)
+
+
+def fresh_database_uri(tmp_path: Path) -> str:
+    """An empty database of the kind under test: a new SQLite file, or a new PostgreSQL database."""
+    if not PG_URL:
+        return f"sqlite:///{tmp_path / f'fresh-{uuid.uuid4().hex[:8]}.db'}"
+    name = f"jdz_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(os.environ["TEST_DATABASE_ADMIN_URL"], isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
 
 
 def _truncate_all() -> None:

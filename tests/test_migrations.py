@@ -8,16 +8,14 @@ from alembic.migration import MigrationContext
 
 from app import create_app
 from suggestions.extensions import db
-from tests.conftest import PG_URL, ROOT, make_config
+from tests.conftest import ROOT, fresh_database_uri, make_config
 
 MIGRATIONS = str(ROOT / "migrations")
 
 
 @pytest.fixture
 def empty_app(tmp_path, tiny_model_path):
-    if PG_URL:
-        pytest.skip("the PostgreSQL pass shares one database; see test_round_trip_on_current_database")
-    application = create_app(make_config(f"sqlite:///{tmp_path}/empty.db", tiny_model_path))
+    application = create_app(make_config(fresh_database_uri(tmp_path), tiny_model_path))
     with application.app_context():
         yield application
         db.engine.dispose()
@@ -40,7 +38,7 @@ def test_db_check_fails_when_models_drift(empty_app):
     """Guard the guard: `flask db check` must notice a schema that lags the models."""
     flask_migrate.upgrade(directory=MIGRATIONS)
     with db.engine.begin() as connection:
-        connection.exec_driver_sql("DROP INDEX ix_suggestions_phone_hash")
+        connection.execute(sa.text("DROP INDEX ix_suggestions_phone_hash"))
     assert schema_differences() != []
     result = empty_app.test_cli_runner().invoke(args=["db", "check", "--directory", MIGRATIONS])
     assert result.exit_code != 0

@@ -8,18 +8,16 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import flask_migrate
 import pytest
-import sqlalchemy as sa
 
 from app import create_app
 from suggestions import seeding
 from suggestions.extensions import db
 from tests import factories
-from tests.conftest import PG_URL, ROOT, TEST_SECRETS, make_config
+from tests.conftest import ROOT, TEST_SECRETS, fresh_database_uri, make_config
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,22 +38,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _live_database(tmp_path: Path) -> str:
-    if not PG_URL:
-        return f"sqlite:///{tmp_path / 'live.db'}"
-    name = f"jdz_live_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(os.environ["TEST_DATABASE_ADMIN_URL"], isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return PG_URL.rsplit("/", 1)[0] + "/" + name
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, tiny_model_path):
     """Serve the app with gunicorn on loopback; yield (base_url, staff accounts by role)."""
     tmp_path = tmp_path_factory.mktemp("live")
-    database = _live_database(tmp_path)
+    database = fresh_database_uri(tmp_path)
     setup = create_app(make_config(database, tiny_model_path))
     with setup.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
