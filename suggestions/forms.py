@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from flask_wtf import FlaskForm as _FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.meta import DefaultMeta
-from wtforms import BooleanField, DateTimeLocalField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from suggestions import clock
 from suggestions.privacy import is_mobile, normalize_phone
 
 BODY_MIN, BODY_MAX = 10, 2000
@@ -33,6 +36,19 @@ def _coerce_optional_int(value):
     if value in (None, "", "None"):
         return None
     return int(value)
+
+
+class IdSelectField(SelectField):
+    """A select of database ids whose placeholder choice (None) renders as an empty value."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", _coerce_optional_int)
+        kwargs.setdefault("invalid_value_message", "请从列表中选择。")
+        kwargs.setdefault("invalid_choice_message", "请从列表中选择。")
+        super().__init__(label, validators, **kwargs)
+
+    def iter_choices(self):
+        return [choice._replace(value="") if choice.value is None else choice for choice in super().iter_choices()]
 
 
 class ChineseLength(Length):
@@ -62,6 +78,55 @@ def validate_mobile(form, field):
     field.data = phone
 
 
+class CallTimeField(StringField):
+    """A call time typed as text, in Beijing time; one tab stop, unlike datetime-local.
+
+    Accepts ``2026-11-20 09:30``, ``11-20 09:30`` or just ``09:30`` (today).
+    ``data`` is a naive local datetime.
+    """
+
+    FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y/%m/%d %H:%M", "%m-%d %H:%M", "%H:%M")
+
+    def __init__(self, label=None, validators=None, *, now=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self._now = now
+
+    def _value(self):
+        if isinstance(self.data, datetime):
+            return self.data.strftime("%Y-%m-%d %H:%M")
+        return self.raw_data[0] if self.raw_data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = (valuelist[0] or "").strip()
+        if not text:
+            self.data = None
+            return
+        today = self._now().date()
+        for pattern in self.FORMATS:
+            try:
+                parsed = datetime.strptime(text, pattern)
+            except ValueError:
+                continue
+            if pattern == "%H:%M":
+                parsed = datetime.combine(today, parsed.time())
+            elif "%Y" not in pattern:
+                parsed = parsed.replace(year=today.year)
+            self.data = parsed
+            return
+        self.data = None
+        raise ValueError("来电时间格式应为 2026-11-20 09:30，或只填时间 09:30。")
+
+    def pre_validate(self, form):
+        if isinstance(self.data, datetime) and self.data > self._now() + timedelta(minutes=5):
+            raise ValidationError("来电时间不能晚于现在。")
+
+
+def _local_now() -> datetime:
+    return clock.local(clock.now()).replace(tzinfo=None)
+
+
 class PublicSuggestionForm(FlaskForm):
     title = StringField("标题", filters=[strip], validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题")])
     body = TextAreaField(
@@ -69,10 +134,8 @@ class PublicSuggestionForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired("请填写建议内容。"), ChineseLength(BODY_MIN, BODY_MAX, label="建议内容")],
     )
-    district = SelectField(
-        "所在区", coerce=_coerce_optional_int, validators=[InputRequired("请选择所在区。")], validate_choice=True
-    )
-    topic = SelectField("建议领域（选填）", validators=[Optional()], validate_choice=True)
+    district = IdSelectField("所在区", validators=[InputRequired("请选择所在区。")])
+    topic = SelectField("建议领域（选填）", validators=[Optional()], invalid_choice_message="请从列表中选择。")
     contact_name = StringField(
         "称呼（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼")]
     )
@@ -91,24 +154,20 @@ class HotlineCallForm(FlaskForm):
     phone = StringField(
         "来电号码", filters=[strip], validators=[DataRequired("请填写来电号码。"), validate_mobile]
     )
-    district = SelectField(
-        "所在区", coerce=_coerce_optional_int, validators=[InputRequired("请选择所在区。")], validate_choice=True
-    )
+    district = IdSelectField("所在区", validators=[InputRequired("请选择所在区。")])
     body = TextAreaField(
         "来电内容",
         filters=[strip],
         validators=[DataRequired("请填写来电内容。"), ChineseLength(BODY_MIN, BODY_MAX, label="来电内容")],
     )
     title = StringField("标题（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题")])
-    called_at = DateTimeLocalField(
-        "来电时间", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[InputRequired("请填写来电时间。")]
-    )
+    called_at = CallTimeField("来电时间", validators=[InputRequired("请填写来电时间。")], now=_local_now)
     contact_name = StringField(
         "来电人称呼（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼")]
     )
     notice_read = BooleanField("已向来电人宣读个人信息保护告知", validators=[DataRequired("请先向来电人宣读个人信息保护告知。")])
-    category = SelectField("类别", coerce=_coerce_optional_int, validate_choice=True)
-    department = SelectField("承办部门", validate_choice=True)
+    category = IdSelectField("类别")
+    department = SelectField("承办部门", invalid_choice_message="请从列表中选择。")
     idempotency_key = HiddenField()
 
     def validate_district(self, field):
@@ -133,8 +192,8 @@ class TrackForm(FlaskForm):
 
 
 class DispatchForm(FlaskForm):
-    department = SelectField("承办部门", coerce=_coerce_optional_int, validators=[InputRequired("请选择承办部门。")])
-    category = SelectField("类别", coerce=_coerce_optional_int, validators=[Optional()])
+    department = IdSelectField("承办部门", validators=[InputRequired("请选择承办部门。")])
+    category = IdSelectField("类别", validators=[Optional()])
     reason = StringField("说明", filters=[strip], validators=[Optional(), Length(max=500)])
 
     def validate_department(self, field):
@@ -143,7 +202,7 @@ class DispatchForm(FlaskForm):
 
 
 class CategoryRouteForm(FlaskForm):
-    department = SelectField("承办部门", coerce=_coerce_optional_int, validators=[Optional()])
+    department = IdSelectField("承办部门", validators=[Optional()])
 
 
 class LoginForm(FlaskForm):

@@ -66,6 +66,15 @@ def test_save_and_continue_records_a_hotline_call_and_returns_a_fresh_form(opera
     assert 'value="13912345678"' not in page  # a fresh, empty form
 
 
+def test_call_time_can_be_typed_as_just_the_time_of_day(operator_client):
+    from suggestions import clock
+
+    operator_client.post("/hotline/new", data=call_data(called_at="00:01"))
+    suggestion = db.session.scalar(sa.select(Suggestion))
+    assert clock.local(suggestion.received_at).strftime("%H:%M") == "00:01"
+    assert clock.local(suggestion.received_at).date() == clock.local_today()
+
+
 def test_preview_shows_category_department_and_confidence_without_saving(operator_client):
     response = operator_client.post("/hotline/new", data=call_data(preview="1"))
     assert response.status_code == 200
@@ -121,7 +130,9 @@ def test_operator_sends_the_call_to_manual_dispatch(operator_client):
         ({"phone": ""}, "请填写来电号码"),
         ({"phone": "110"}, "11位中国大陆手机号码"),
         ({"body": "短"}, "应为 10–2000 个字"),
-        ({"called_at": "yesterday"}, None),
+        ({"called_at": "yesterday"}, "来电时间格式应为"),
+        ({"called_at": "2099-01-01 09:00"}, "来电时间不能晚于现在"),
+        ({"called_at": ""}, "请填写来电时间"),
         ({"notice_read": None}, "宣读个人信息保护告知"),
         ({"department": "99999"}, None),
     ],

@@ -92,7 +92,7 @@ def test_channel_cannot_be_forged_from_the_form(client, seeded):
         ({"body": "长" * 2001}, "应为 10–2000 个字"),
         ({"title": "题" * 51}, "最多 50 个字"),
         ({"district": ""}, "请选择所在区"),
-        ({"district": "99999"}, "不是有效的选择"),
+        ({"district": "99999"}, "请从列表中选择"),
         ({"district": "abc"}, None),
         ({"phone": "12345"}, "11位中国大陆手机号码"),
         ({"phone": "23812345678"}, "11位中国大陆手机号码"),
