@@ -8,7 +8,7 @@ from flask import Flask
 from flask_login import current_user
 
 from suggestions import clock
-from suggestions.workflow import STATUS_LABELS, Action, Channel, Role, Status, transition_for
+from suggestions.workflow import PUBLIC_STATUS_LABELS, STATUS_LABELS, Action, Channel, Role, Status, transition_for
 
 
 def format_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
@@ -29,6 +29,10 @@ def format_age(moment: datetime | None) -> str:
 
 def status_label(status: Status | str | None) -> str:
     return STATUS_LABELS[Status(status)] if status else "新建"
+
+
+def public_status_label(status: Status | str | None) -> str:
+    return PUBLIC_STATUS_LABELS[Status(status)] if status else ""
 
 
 def action_label(action: Action | str) -> str:
@@ -59,7 +63,7 @@ def navigation() -> list[tuple[str, str]]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        localtime=format_time, age=format_age, status_label=status_label, action_label=action_label, channel_label=channel_label,
+        localtime=format_time, age=format_age, status_label=status_label, public_status_label=public_status_label, action_label=action_label, channel_label=channel_label,
          percent=percent
     )
     app.jinja_env.globals.update(navigation=navigation)

@@ -61,6 +61,23 @@ STATUS_LABELS = {
     Status.MERGED: "已并单",
 }
 
+# What residents read: internal steps such as manual dispatch or a return are not their concern.
+PUBLIC_STATUS_LABELS = {
+    Status.ACCEPTED: "已受理",
+    Status.NEEDS_TRIAGE: "正在分派",
+    Status.DISPATCHED: "已转交承办部门",
+    Status.SIGNED: "部门已签收",
+    Status.IN_PROGRESS: "办理中",
+    Status.EXTENSION_PENDING: "办理中",
+    Status.REPLIED: "已答复",
+    Status.CALLBACK_PENDING: "已答复，待回访",
+    Status.CLOSED: "已办结",
+    Status.RETURNED: "正在重新分派",
+    Status.REDO: "重新办理中",
+    Status.NOT_ACCEPTED: "不予受理",
+    Status.MERGED: "已与同类建议合并办理",
+}
+
 TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.NOT_ACCEPTED, Status.MERGED})
 OPEN_STATUSES = frozenset(Status) - TERMINAL_STATUSES
 # States in which a department holds the item; the database requires a department there.

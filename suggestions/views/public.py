@@ -11,7 +11,7 @@ from suggestions.extensions import csrf, db
 from suggestions.forms import PublicSuggestionForm, TrackForm
 from suggestions.routing import route_text
 from suggestions.views.common import campaigns_exist, district_choices, open_campaign, phone_vault, topic_choices
-from suggestions.workflow import Channel
+from suggestions.workflow import PUBLIC_STATUS_LABELS, Channel
 
 bp = Blueprint("public", __name__)
 
@@ -106,7 +106,22 @@ def status(code: str):
         return redirect(url_for(".track", code=code[:32]), 303)
     events = db.session.scalars(queues.timeline(suggestion.id)).all()
     replies = db.session.scalars(queues.public_replies(suggestion.id)).all()
-    return render_template("public/status.html", suggestion=suggestion, events=events, replies=replies)
+    return render_template(
+        "public/status.html", suggestion=suggestion, timeline=public_timeline(events), replies=replies
+    )
+
+
+def public_timeline(events):
+    """Status changes a resident can follow, without repeats of the same public step."""
+    shown, last_label = [], None
+    for event in events:
+        if event.to_status is None:
+            continue
+        label = PUBLIC_STATUS_LABELS[event.to_status]
+        if label != last_label:
+            shown.append(event)
+            last_label = label
+    return shown
 
 
 @bp.route("/privacy")

@@ -28,7 +28,7 @@ def test_resident_submits_on_a_phone_and_tracks_it(live_server, phone_page):
     page.get_by_label("手机号后四位或查询密钥").fill("5678")
     page.get_by_role("button", name="查询").click()
     assert code in page.locator("h1").inner_text()
-    assert "已派单" in page.content()
+    assert "已转交承办部门" in page.content()
 
 
 def test_missing_consent_shows_a_chinese_error_and_keeps_the_text(live_server, phone_page):

@@ -169,7 +169,8 @@ class TestTracking:
         assert response.status_code == 303
         html = visitor.get(response.headers["Location"]).get_data(as_text=True)
         assert code in html
-        assert "已受理" in html and "已派单" in html
+        assert "已受理" in html and "已转交承办部门" in html
+        assert "自动派单" not in html and "待人工分拨" not in html
         assert "市交通运输委员会" in html
         assert "138" not in html
 
