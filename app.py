@@ -9,19 +9,26 @@ from flask import Flask
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Create the web application; ``config`` overrides settings (tests pass theirs here)."""
-    from suggestions import auth, cli, config as settings, errors, extensions, routing, templating
+    from suggestions import auth, cli, errors, extensions, routing, templating
+    from suggestions import config as settings
     from suggestions.privacy import PhoneVault
     from suggestions.views import register_blueprints
 
-    app = Flask(__name__, static_folder="suggestions/static", template_folder="templates",
-                instance_path=str(settings.INSTANCE_DIR))
+    app = Flask(
+        __name__,
+        static_folder="suggestions/static",
+        template_folder="templates",
+        instance_path=str(settings.INSTANCE_DIR),
+    )
     app.config.from_object(settings.Config)
     app.config.update(settings.load_config())
     app.config.from_prefixed_env()
     app.config.update(config or {})
     for name in settings.SECRET_NAMES:
         if not app.config.get(name):
-            raise RuntimeError(f"{name} is not configured: set it in the environment or run `python -m suggestions.keys`")
+            raise RuntimeError(
+                f"{name} is not configured: set it in the environment or run `python -m suggestions.keys`"
+            )
 
     extensions.init_app(app)
     auth.init_app(app)

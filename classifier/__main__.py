@@ -34,7 +34,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
-        print(f"n={report['n']} accuracy={report['accuracy']:.4f} macro_f1={report['macro_f1']:.4f} ece={report['ece']}")
+        print(
+            f"n={report['n']} accuracy={report['accuracy']:.4f} macro_f1={report['macro_f1']:.4f} ece={report['ece']}"
+        )
         for label, row in report["per_class"].items():
             print(f"  {label:<10} P={row['precision']:.3f} R={row['recall']:.3f} F1={row['f1']:.3f} n={row['support']}")
     return 0

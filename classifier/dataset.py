@@ -45,8 +45,7 @@ def load_labelled(path: Path, label_column: str = "category") -> list[Message]:
     """Read a CSV with columns id,title,body and a label column; skip rows without text or label."""
     rows = _read_rows(path, ("id", "title", "body", label_column))
     messages = [
-        Message(row["id"], row["title"] or "", row["body"] or "", (row[label_column] or "").strip())
-        for row in rows
+        Message(row["id"], row["title"] or "", row["body"] or "", (row[label_column] or "").strip()) for row in rows
     ]
     return [m for m in messages if m.label and m.text]
 

@@ -11,9 +11,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precisio
 def quality(true: Sequence[str], predicted: Sequence[str]) -> dict:
     """Return accuracy, macro-F1, per-class figures and the confusion matrix."""
     labels = sorted(set(true) | set(predicted))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        true, predicted, labels=labels, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(true, predicted, labels=labels, zero_division=0)
     present = [label for label in labels if label in set(true)]
     return {
         "n": len(true),
@@ -27,7 +25,7 @@ def quality(true: Sequence[str], predicted: Sequence[str]) -> dict:
                 "f1": round(float(f), 4),
                 "support": int(s),
             }
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=False)
         },
         "confusion": {
             "labels": labels,
@@ -41,7 +39,7 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     confidence, correct = np.asarray(confidence, float), np.asarray(correct, float)
     edges = np.linspace(0.0, 1.0, bins + 1)
     total = 0.0
-    for low, high in zip(edges[:-1], edges[1:]):
+    for low, high in zip(edges[:-1], edges[1:], strict=False):
         in_bin = (confidence > low) & (confidence <= high)
         if in_bin.any():
             total += in_bin.mean() * abs(confidence[in_bin].mean() - correct[in_bin].mean())
@@ -82,7 +80,7 @@ def evaluate_classifier(classifier, messages) -> dict:
     predicted = [p.category for p in predictions]
     report = quality(true, predicted)
     confidence = np.array([p.confidence for p in predictions])
-    correct = np.array([t == p for t, p in zip(true, predicted)])
+    correct = np.array([t == p for t, p in zip(true, predicted, strict=False)])
     report["ece"] = expected_calibration_error(confidence, correct)
     report["model_version"] = classifier.version
     return report

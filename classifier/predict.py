@@ -74,7 +74,7 @@ class Classifier:
         row = row.tocsr()
         contributions = row.data * self._contrast[class_index, row.indices]
         char_scores = np.zeros(len(text), dtype=np.float64)
-        for index, contribution in zip(row.indices[contributions > 0], contributions[contributions > 0]):
+        for index, contribution in zip(row.indices[contributions > 0], contributions[contributions > 0], strict=False):
             term = self._feature_names[index]
             share = contribution / len(term)
             start = text.find(term)

@@ -6,7 +6,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -97,7 +97,7 @@ def train(
     cv = cross_validate(messages, n_repeats=cv_repeats, progress=progress)
     progress(f"[3/3] fitting the final model (CV macro-F1 {cv['macro_f1_mean']:.3f})")
     pipeline = build_pipeline().fit([m.text for m in messages], [m.label for m in messages])
-    trained_at = datetime.now(timezone.utc)
+    trained_at = datetime.now(UTC)
     data_hash = file_sha256(data_path)
     card = {
         "version": f"{trained_at:%Y%m%d-%H%M%S}-{data_hash[:8]}",

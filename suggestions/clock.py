@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def local(moment: datetime) -> datetime:
@@ -22,4 +22,4 @@ def local_today() -> date:
 
 def from_local(naive: datetime) -> datetime:
     """Interpret a wall-clock time typed in a form as Beijing time."""
-    return naive.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return naive.replace(tzinfo=LOCAL_TZ).astimezone(UTC)

@@ -27,8 +27,7 @@ def read_messages(path: Path, limit: int, rng: random.Random) -> list[tuple[str,
     """Pick ``limit`` messages whose text fits the public form's limits."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = [
-            ((row["title"] or "").strip()[:TITLE_MAX], (row["body"] or "").strip())
-            for row in csv.DictReader(handle)
+            ((row["title"] or "").strip()[:TITLE_MAX], (row["body"] or "").strip()) for row in csv.DictReader(handle)
         ]
     usable = [(title, body) for title, body in rows if BODY_MIN <= len(body) <= BODY_MAX]
     return rng.sample(usable, min(limit, len(usable)))
@@ -61,7 +60,7 @@ def load_demo_suggestions(
     now = clock.now()
     messages = read_messages(Path(data_dir) / DEMO_FILE, count, rng)
     received = sorted(now - timedelta(seconds=rng.randint(600, days * 86400)) for _ in messages)
-    for (title, body), received_at in zip(messages, received):
+    for (title, body), received_at in zip(messages, received, strict=False):
         channel = rng.choice(channels)
         if channel == Channel.HOTLINE and operator is None:
             channel = Channel.WEB

@@ -151,21 +151,23 @@ class PublicSuggestionForm(FlaskForm):
 
 
 class HotlineCallForm(FlaskForm):
-    phone = StringField(
-        "来电号码", filters=[strip], validators=[DataRequired("请填写来电号码。"), validate_mobile]
-    )
+    phone = StringField("来电号码", filters=[strip], validators=[DataRequired("请填写来电号码。"), validate_mobile])
     district = IdSelectField("所在区", validators=[InputRequired("请选择所在区。")])
     body = TextAreaField(
         "来电内容",
         filters=[strip],
         validators=[DataRequired("请填写来电内容。"), ChineseLength(BODY_MIN, BODY_MAX, label="来电内容")],
     )
-    title = StringField("标题（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题")])
+    title = StringField(
+        "标题（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题")]
+    )
     called_at = CallTimeField("来电时间", validators=[InputRequired("请填写来电时间。")], now=_local_now)
     contact_name = StringField(
         "来电人称呼（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼")]
     )
-    notice_read = BooleanField("已向来电人宣读个人信息保护告知", validators=[DataRequired("请先向来电人宣读个人信息保护告知。")])
+    notice_read = BooleanField(
+        "已向来电人宣读个人信息保护告知", validators=[DataRequired("请先向来电人宣读个人信息保护告知。")]
+    )
     category = IdSelectField("类别")
     department = SelectField("承办部门", invalid_choice_message="请从列表中选择。")
     idempotency_key = HiddenField()

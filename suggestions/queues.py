@@ -32,8 +32,10 @@ def triage_queue() -> sa.Select:
 
 def open_items() -> sa.Select:
     """Every open item across departments, oldest first."""
-    return sa.select(Suggestion).where(Suggestion.status.in_(OPEN_STATUSES)).order_by(
-        Suggestion.received_at, Suggestion.id
+    return (
+        sa.select(Suggestion)
+        .where(Suggestion.status.in_(OPEN_STATUSES))
+        .order_by(Suggestion.received_at, Suggestion.id)
     )
 
 
@@ -48,9 +50,7 @@ def next_in_queue(queue: sa.Select, after: Suggestion) -> sa.Select:
 
 
 def timeline(suggestion_id: int) -> sa.Select:
-    return sa.select(SuggestionEvent).where(SuggestionEvent.suggestion_id == suggestion_id).order_by(
-        SuggestionEvent.id
-    )
+    return sa.select(SuggestionEvent).where(SuggestionEvent.suggestion_id == suggestion_id).order_by(SuggestionEvent.id)
 
 
 def public_replies(suggestion_id: int) -> sa.Select:

@@ -147,8 +147,15 @@ def threshold_for(model: classifier.Classifier, configured: float | None, fallba
     return float(model.card.get("threshold") or fallback)
 
 
-def decide(title: str, body: str, *, model: classifier.Classifier | None, threshold: float | None, fallback: float,
-           problem: str | None = None) -> RouteDecision:
+def decide(
+    title: str,
+    body: str,
+    *,
+    model: classifier.Classifier | None,
+    threshold: float | None,
+    fallback: float,
+    problem: str | None = None,
+) -> RouteDecision:
     """Predict a category for the text and look up its department in the routing table."""
     if model is None:
         return RouteDecision(problem=problem or "分类模型不可用，转人工分拨。")
@@ -156,9 +163,7 @@ def decide(title: str, body: str, *, model: classifier.Classifier | None, thresh
         prediction = model.predict(title, body)
     except ValueError:
         return RouteDecision(problem="内容为空，无法自动分类，转人工分拨。")
-    categories = {
-        c.code: c for c in db.session.scalars(sa.select(Category).where(Category.is_active.is_(True)))
-    }
+    categories = {c.code: c for c in db.session.scalars(sa.select(Category).where(Category.is_active.is_(True)))}
     category = categories.get(prediction.category)
     return RouteDecision(
         category=category,

@@ -52,8 +52,9 @@ def seed_reference_data(data: dict | None = None) -> SeedReport:
         department = _department(entry["department"], report)
         if db.session.scalar(sa.select(Category).where(Category.code == entry["code"])) is None:
             db.session.add(
-                Category(code=entry["code"], name=entry.get("name", entry["code"]), department=department,
-                         position=position)
+                Category(
+                    code=entry["code"], name=entry.get("name", entry["code"]), department=department, position=position
+                )
             )
             report.categories += 1
     for name in data["departments"]["manual"] + [data["departments"]["campaign_office"]]:
@@ -91,8 +92,9 @@ def create_demo_accounts(data: dict | None = None, report: SeedReport | None = N
         if spec.get("department"):
             department = db.session.scalar(sa.select(Department).where(Department.name == spec["department"]))
         password = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(12))
-        user = StaffUser(username=spec["username"], display_name=spec["display_name"], role=Role(spec["role"]),
-                         department=department)
+        user = StaffUser(
+            username=spec["username"], display_name=spec["display_name"], role=Role(spec["role"]), department=department
+        )
         user.set_password(password)
         db.session.add(user)
         report.accounts.append((user.username, password, user.role.label))

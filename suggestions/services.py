@@ -188,8 +188,14 @@ def submit_suggestion(
     apply_prediction(suggestion, decision)
     db.session.add(suggestion)
     submitter: Actor = actor or RESIDENT
-    record_event(suggestion, Action.SUBMIT, submitter, from_status=None, to_status=Status.ACCEPTED,
-                 details={"channel": channel.value})
+    record_event(
+        suggestion,
+        Action.SUBMIT,
+        submitter,
+        from_status=None,
+        to_status=Status.ACCEPTED,
+        details={"channel": channel.value},
+    )
     db.session.flush()
     _route_new(suggestion, decision, actor, manual_route)
     return Receipt(suggestion, secret=secret)
@@ -215,7 +221,9 @@ def _route_new(
     }
     if manual_route is not None and operator is not None:
         if manual_route.department is None:
-            transition(suggestion, Action.FLAG_FOR_TRIAGE, actor=operator, reason="话务员选择转人工分拨", details=details)
+            transition(
+                suggestion, Action.FLAG_FOR_TRIAGE, actor=operator, reason="话务员选择转人工分拨", details=details
+            )
             return
         transition(
             suggestion,

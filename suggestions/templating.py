@@ -63,8 +63,13 @@ def navigation() -> list[tuple[str, str]]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        localtime=format_time, age=format_age, status_label=status_label, public_status_label=public_status_label, action_label=action_label, channel_label=channel_label,
-         percent=percent
+        localtime=format_time,
+        age=format_age,
+        status_label=status_label,
+        public_status_label=public_status_label,
+        action_label=action_label,
+        channel_label=channel_label,
+        percent=percent,
     )
     app.jinja_env.globals.update(navigation=navigation)
     app.jinja_env.trim_blocks = True

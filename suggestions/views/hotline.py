@@ -25,9 +25,9 @@ def _call_form() -> HotlineCallForm:
     form = HotlineCallForm()
     form.district.choices = district_choices(numbered=True)
     form.category.choices = [(None, "按系统预测")] + [(c.id, c.name) for c in active_categories()]
-    form.department.choices = (
-        [("", "按类别对应部门"), (TRIAGE_CHOICE, "转人工分拨")] + [(str(d.id), d.name) for d in active_departments()]
-    )
+    form.department.choices = [("", "按类别对应部门"), (TRIAGE_CHOICE, "转人工分拨")] + [
+        (str(d.id), d.name) for d in active_departments()
+    ]
     return form
 
 

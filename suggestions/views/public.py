@@ -127,4 +127,3 @@ def public_timeline(events):
 @bp.route("/privacy")
 def privacy():
     return render_template("public/privacy.html")
-

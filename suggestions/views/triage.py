@@ -114,4 +114,3 @@ def _next_url(done: Suggestion) -> str:
         flash("待人工分拨队列已清空。", "info")
         return url_for(".manual_queue")
     return url_for(".detail", suggestion_id=following.id)
-

@@ -55,8 +55,9 @@ def test_production_model_trains_from_the_real_data_with_a_complete_card(tmp_pat
     """The one test that trains on ../shared/data, through the real `python -m` entry point."""
     model = tmp_path / "m.joblib"
     env_python = sys.executable
-    subprocess.run([env_python, "-m", "classifier", "train", "--out", str(model)], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [env_python, "-m", "classifier", "train", "--out", str(model)], cwd=ROOT, check=True, capture_output=True
+    )
     card = artifacts.load(model).card
     assert card["versions"] == artifacts.library_versions()
     assert set(card["labels"]) <= {entry["code"] for entry in load_seed_file()["categories"]}
@@ -65,8 +66,20 @@ def test_production_model_trains_from_the_real_data_with_a_complete_card(tmp_pat
     assert cv["macro_f1_mean"] > 0.8
     assert 0 < card["threshold"] < 1 and 0 < cv["threshold"]["coverage"] <= 1
     evaluated = subprocess.run(
-        [env_python, "-m", "classifier", "evaluate", "--model", str(model), "--data",
-         str(ROOT / "tests" / "data" / "tiny_train.csv"), "--json"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
+        [
+            env_python,
+            "-m",
+            "classifier",
+            "evaluate",
+            "--model",
+            str(model),
+            "--data",
+            str(ROOT / "tests" / "data" / "tiny_train.csv"),
+            "--json",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert json.loads(evaluated.stdout)["n"] == 70

@@ -1,6 +1,6 @@
 """Invariants the database itself guards."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ def bare_suggestion(**overrides) -> Suggestion:
         status=Status.ACCEPTED,
         body="建议内容足够长了吧",
         access_hash="salt$hash",
-        received_at=datetime.now(timezone.utc),
+        received_at=datetime.now(UTC),
     )
     values.update(overrides)
     return Suggestion(**values)
@@ -69,7 +69,7 @@ def test_times_come_back_timezone_aware_in_utc(seeded):
     db.session.commit()
     db.session.expire_all()
     loaded = db.session.get(Suggestion, suggestion.id)
-    assert loaded.received_at == datetime(2026, 10, 1, 1, 0, tzinfo=timezone.utc)
+    assert loaded.received_at == datetime(2026, 10, 1, 1, 0, tzinfo=UTC)
     assert loaded.received_at.tzinfo is not None
 
 

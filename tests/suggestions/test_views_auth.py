@@ -42,7 +42,9 @@ def test_passwords_are_stored_hashed(staff):
     assert user.check_password(factories.STAFF_PASSWORD)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_login_never_redirects_off_site(client, staff, target):
     response = client.post(
         f"/login?next={target}",

@@ -16,8 +16,12 @@ def vault(app):
 def items(seeded, vault):
     """One item in the housing queue, one in transport, one waiting for manual dispatch."""
     return {
-        "housing": factories.submit(vault, category=factories.category_coded("城乡建设"), title="老楼加装电梯").suggestion,
-        "transport": factories.submit(vault, category=factories.category_coded("交通运输"), title="增加公交").suggestion,
+        "housing": factories.submit(
+            vault, category=factories.category_coded("城乡建设"), title="老楼加装电梯"
+        ).suggestion,
+        "transport": factories.submit(
+            vault, category=factories.category_coded("交通运输"), title="增加公交"
+        ).suggestion,
         "manual": factories.submit(
             vault, category=factories.category_coded("环境保护"), confidence=0.2, title="河道治理"
         ).suggestion,

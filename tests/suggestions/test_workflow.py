@@ -17,9 +17,7 @@ from suggestions.workflow import (
 
 ACTOR_KINDS = [role.value for role in Role] + [SYSTEM, RESIDENT]
 LEGAL = [(t.action, source, actor) for t in TRANSITIONS for source in t.sources for actor in t.actors]
-ILLEGAL_SOURCES = [
-    (t.action, source) for t in TRANSITIONS for source in [None, *Status] if source not in t.sources
-]
+ILLEGAL_SOURCES = [(t.action, source) for t in TRANSITIONS for source in [None, *Status] if source not in t.sources]
 
 
 @pytest.mark.parametrize(("action", "source", "actor"), LEGAL)
@@ -38,12 +36,7 @@ def test_transition_from_wrong_state_is_refused_in_chinese(action, source):
 
 @pytest.mark.parametrize(
     ("action", "source", "actor"),
-    [
-        (t.action, next(iter(t.sources)), kind)
-        for t in TRANSITIONS
-        for kind in ACTOR_KINDS
-        if kind not in t.actors
-    ],
+    [(t.action, next(iter(t.sources)), kind) for t in TRANSITIONS for kind in ACTOR_KINDS if kind not in t.actors],
 )
 def test_transition_by_wrong_role_is_refused(action, source, actor):
     with pytest.raises(InvalidTransition, match="角色"):
