@@ -13,10 +13,15 @@ The lifecycle follows the 12345 work order (see docs/domain.md)::
     已答复 ──send_back ⟂──▶ 办理中                              (审核退回)
     待回访 ──callback 不满意 ⟂──▶ 重办 ──start──▶ 办理中 / ──reply──▶ 已答复
     待回访 ──callback 未联系上──▶ 待回访 (×3 ──close_unreachable──▶ 已办结)
-    any open state ──merge ⟂──▶ 已并单
+    已答复 ──close_without_callback──▶ 已办结                   (no phone to call back)
+    any open state ──merge ⟂──▶ 已并单 (the merged item keeps its own callback and rating)
 
-⟂ marks transitions that need a written reason.  Overdue (超期) is an overlay
-computed from due dates, not a state.
+Actions that are recorded without a change of state share the table: notes,
+interim replies, assignment, route corrections, contact reveals ⟂, resident
+ratings, callbacks of merged items and the adoption decisions (暂不采纳 ⟂).
+
+⟂ marks actions that need a written reason.  Overdue (超期) and due soon
+(即将超期) are overlays computed from due dates, not states.
 """
 
 from __future__ import annotations
@@ -104,6 +109,84 @@ class Channel(StrEnum):
         return {Channel.WEB: "网站", Channel.QR: "扫码", Channel.HOTLINE: "12345热线"}[self]
 
 
+class Urgency(StrEnum):
+    LIFE_SAFETY = "life_safety"
+    UTILITIES = "utilities"
+    GENERAL = "general"
+    COMPLEX = "complex"
+
+    @property
+    def label(self) -> str:
+        return {
+            Urgency.LIFE_SAFETY: "紧急（生命财产安全）",
+            Urgency.UTILITIES: "水电气热",
+            Urgency.GENERAL: "一般",
+            Urgency.COMPLEX: "复杂",
+        }[self]
+
+
+class Step(StrEnum):
+    """Steps with a time limit."""
+
+    SIGN = "sign"
+    RETURN = "return"
+    FIRST_REPLY = "first_reply"
+    REPLY = "reply"
+    CALLBACK = "callback"
+
+    @property
+    def label(self) -> str:
+        return {
+            Step.SIGN: "签收",
+            Step.RETURN: "退单",
+            Step.FIRST_REPLY: "首次答复",
+            Step.REPLY: "答复",
+            Step.CALLBACK: "回访",
+        }[self]
+
+
+class TimeUnit(StrEnum):
+    MINUTES = "minutes"
+    HOURS = "hours"
+    WORKING_DAYS = "working_days"
+
+    @property
+    def label(self) -> str:
+        return {TimeUnit.MINUTES: "分钟", TimeUnit.HOURS: "小时", TimeUnit.WORKING_DAYS: "个工作日"}[self]
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    DISSATISFIED = "dissatisfied"
+    UNREACHABLE = "unreachable"
+
+    @property
+    def label(self) -> str:
+        return {
+            Satisfaction.SATISFIED: "满意",
+            Satisfaction.BASICALLY_SATISFIED: "基本满意",
+            Satisfaction.DISSATISFIED: "不满意",
+            Satisfaction.UNREACHABLE: "未联系上",
+        }[self]
+
+
+class Adoption(StrEnum):
+    EVALUATING = "evaluating"
+    ADOPTED = "adopted"
+    PARTIALLY_ADOPTED = "partially_adopted"
+    NOT_ADOPTED = "not_adopted"
+
+    @property
+    def label(self) -> str:
+        return {
+            Adoption.EVALUATING: "研究中",
+            Adoption.ADOPTED: "采纳",
+            Adoption.PARTIALLY_ADOPTED: "部分采纳",
+            Adoption.NOT_ADOPTED: "暂不采纳",
+        }[self]
+
+
 class Role(StrEnum):
     OPERATOR = "operator"
     DISPATCHER = "dispatcher"
@@ -121,6 +204,7 @@ class Role(StrEnum):
 
 
 class Action(StrEnum):
+    # changes of state
     SUBMIT = "submit"
     AUTO_DISPATCH = "auto_dispatch"
     ROUTE_AT_INTAKE = "route_at_intake"
@@ -136,24 +220,39 @@ class Action(StrEnum):
     DENY_EXTENSION = "deny_extension"
     REPLY = "reply"
     APPROVE_REPLY = "approve_reply"
+    CLOSE_WITHOUT_CALLBACK = "close_without_callback"
     SEND_BACK = "send_back"
     CALLBACK_SATISFIED = "callback_satisfied"
     CALLBACK_DISSATISFIED = "callback_dissatisfied"
     CALLBACK_UNREACHABLE = "callback_unreachable"
     CLOSE_UNREACHABLE = "close_unreachable"
     MERGE = "merge"
+    # recorded without a change of state
+    ASSIGN = "assign"
+    NOTE = "note"
+    INTERIM_REPLY = "interim_reply"
+    CORRECT_ROUTE = "correct_route"
+    REVEAL_CONTACT = "reveal_contact"
+    RATE = "rate"
+    MERGED_CALLBACK = "merged_callback"
+    EVALUATE = "evaluate"
+    ADOPT = "adopt"
+    PARTIALLY_ADOPT = "partially_adopt"
+    NOT_ADOPT = "not_adopt"
 
 
-# Who may take an action: staff roles, or the system itself (routing, timers).
+# Who may take an action: staff roles, the resident, or the system itself (routing, timers).
 SYSTEM = "system"
 RESIDENT = "resident"
 
 
 @dataclass(frozen=True)
 class Transition:
+    """One row of the table; ``target`` None means the action is recorded but the state stays."""
+
     action: Action
     sources: frozenset[Status | None]
-    target: Status
+    target: Status | None
     actors: frozenset[str]
     label: str
     reason_required: bool = False
@@ -164,65 +263,50 @@ def _t(action, sources, target, actors, label, reason_required=False) -> Transit
 
 
 _D, _O, _P, _A = Role.DISPATCHER, Role.OFFICER, Role.OPERATOR, Role.ADMIN
+_STAFF = (_P, _D, _O, _A)
 _WORKING = (Status.SIGNED, Status.IN_PROGRESS, Status.REDO)
+_ANSWERED = (Status.REPLIED, Status.CALLBACK_PENDING, Status.CLOSED)
+_EVERY = tuple(Status)
+S = Status
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _t(Action.SUBMIT, [None], Status.ACCEPTED, [RESIDENT, _P, SYSTEM], "登记受理"),
-    _t(Action.AUTO_DISPATCH, [Status.ACCEPTED], Status.DISPATCHED, [SYSTEM], "自动派单"),
-    _t(Action.ROUTE_AT_INTAKE, [Status.ACCEPTED], Status.DISPATCHED, [_P], "话务员派单"),
-    _t(Action.FLAG_FOR_TRIAGE, [Status.ACCEPTED], Status.NEEDS_TRIAGE, [SYSTEM, _P], "转人工分拨"),
-    _t(Action.DISPATCH, [Status.NEEDS_TRIAGE, Status.RETURNED], Status.DISPATCHED, [_D, _A], "派单"),
-    _t(
-        Action.REDISPATCH,
-        [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS],
-        Status.DISPATCHED,
-        [_D, _A],
-        "改派",
-        reason_required=True,
-    ),
-    _t(
-        Action.REJECT,
-        [Status.ACCEPTED, Status.NEEDS_TRIAGE, Status.RETURNED],
-        Status.NOT_ACCEPTED,
-        [_D, _A],
-        "不予受理",
-        reason_required=True,
-    ),
-    _t(Action.SIGN, [Status.DISPATCHED], Status.SIGNED, [_O], "签收"),
-    _t(Action.RETURN, [Status.DISPATCHED, Status.SIGNED], Status.RETURNED, [_O], "退单", reason_required=True),
-    _t(Action.START, [Status.SIGNED, Status.REDO], Status.IN_PROGRESS, [_O], "开始办理"),
-    _t(
-        Action.REQUEST_EXTENSION,
-        [Status.SIGNED, Status.IN_PROGRESS],
-        Status.EXTENSION_PENDING,
-        [_O],
-        "申请延期",
-        reason_required=True,
-    ),
-    _t(Action.APPROVE_EXTENSION, [Status.EXTENSION_PENDING], Status.IN_PROGRESS, [_D, _A], "批准延期"),
-    _t(
-        Action.DENY_EXTENSION,
-        [Status.EXTENSION_PENDING],
-        Status.IN_PROGRESS,
-        [_D, _A],
-        "驳回延期",
-        reason_required=True,
-    ),
-    _t(Action.REPLY, _WORKING, Status.REPLIED, [_O], "答复"),
-    _t(Action.APPROVE_REPLY, [Status.REPLIED], Status.CALLBACK_PENDING, [_D, _A], "审核通过"),
-    _t(Action.SEND_BACK, [Status.REPLIED], Status.IN_PROGRESS, [_D, _A], "审核退回", reason_required=True),
-    _t(Action.CALLBACK_SATISFIED, [Status.CALLBACK_PENDING], Status.CLOSED, [_P, _D, _A], "回访办结"),
-    _t(
-        Action.CALLBACK_DISSATISFIED,
-        [Status.CALLBACK_PENDING],
-        Status.REDO,
-        [_P, _D, _A],
-        "回访不满意，转重办",
-        reason_required=True,
-    ),
-    _t(Action.CALLBACK_UNREACHABLE, [Status.CALLBACK_PENDING], Status.CALLBACK_PENDING, [_P, _D, _A], "回访未联系上"),
-    _t(Action.CLOSE_UNREACHABLE, [Status.CALLBACK_PENDING], Status.CLOSED, [SYSTEM], "多次未联系上，办结"),
-    _t(Action.MERGE, OPEN_STATUSES, Status.MERGED, [_D, _A], "并单", reason_required=True),
+    # intake and routing
+    _t(Action.SUBMIT, [None], S.ACCEPTED, [RESIDENT, _P, SYSTEM], "登记受理"),
+    _t(Action.AUTO_DISPATCH, [S.ACCEPTED], S.DISPATCHED, [SYSTEM], "自动派单"),
+    _t(Action.ROUTE_AT_INTAKE, [S.ACCEPTED], S.DISPATCHED, [_P], "话务员派单"),
+    _t(Action.FLAG_FOR_TRIAGE, [S.ACCEPTED], S.NEEDS_TRIAGE, [SYSTEM, _P], "转人工分拨"),
+    _t(Action.DISPATCH, [S.NEEDS_TRIAGE, S.RETURNED], S.DISPATCHED, [_D, _A], "派单"),
+    _t(Action.REDISPATCH, [S.DISPATCHED, *_WORKING], S.DISPATCHED, [_D, _A], "改派", True),
+    _t(Action.REJECT, [S.ACCEPTED, S.NEEDS_TRIAGE, S.RETURNED], S.NOT_ACCEPTED, [_D, _A], "不予受理", True),
+    # the department's work
+    _t(Action.SIGN, [S.DISPATCHED], S.SIGNED, [_O], "签收"),
+    _t(Action.RETURN, [S.DISPATCHED, S.SIGNED], S.RETURNED, [_O], "退单", True),
+    _t(Action.START, [S.SIGNED, S.REDO], S.IN_PROGRESS, [_O], "开始办理"),
+    _t(Action.REQUEST_EXTENSION, [S.SIGNED, S.IN_PROGRESS, S.REDO], S.EXTENSION_PENDING, [_O], "申请延期", True),
+    _t(Action.APPROVE_EXTENSION, [S.EXTENSION_PENDING], S.IN_PROGRESS, [_D, _A], "批准延期"),
+    _t(Action.DENY_EXTENSION, [S.EXTENSION_PENDING], S.IN_PROGRESS, [_D, _A], "驳回延期", True),
+    _t(Action.REPLY, _WORKING, S.REPLIED, [_O], "答复"),
+    # review, callback and closing
+    _t(Action.APPROVE_REPLY, [S.REPLIED], S.CALLBACK_PENDING, [_D, _A], "审核通过"),
+    _t(Action.CLOSE_WITHOUT_CALLBACK, [S.REPLIED], S.CLOSED, [_D, _A], "审核通过（无联系电话，直接办结）"),
+    _t(Action.SEND_BACK, [S.REPLIED], S.IN_PROGRESS, [_D, _A], "审核退回", True),
+    _t(Action.CALLBACK_SATISFIED, [S.CALLBACK_PENDING], S.CLOSED, [_P, _D, _A], "回访办结"),
+    _t(Action.CALLBACK_DISSATISFIED, [S.CALLBACK_PENDING], S.REDO, [_P, _D, _A], "回访不满意，转重办", True),
+    _t(Action.CALLBACK_UNREACHABLE, [S.CALLBACK_PENDING], None, [_P, _D, _A], "回访未联系上"),
+    _t(Action.CLOSE_UNREACHABLE, [S.CALLBACK_PENDING], S.CLOSED, [SYSTEM], "多次未联系上，办结"),
+    _t(Action.MERGE, OPEN_STATUSES, S.MERGED, [_D, _A], "并单", True),
+    # recorded without a change of state
+    _t(Action.ASSIGN, DEPARTMENT_STATUSES, None, [_O, _D, _A], "指派承办人"),
+    _t(Action.NOTE, _EVERY, None, _STAFF, "内部备注"),
+    _t(Action.INTERIM_REPLY, [*_WORKING, S.EXTENSION_PENDING], None, [_O], "阶段性答复"),
+    _t(Action.CORRECT_ROUTE, OPEN_STATUSES, None, [_O, _D, _A], "纠正分类", True),
+    _t(Action.REVEAL_CONTACT, _EVERY, None, _STAFF, "查看完整联系电话", True),
+    _t(Action.RATE, [*_ANSWERED, S.MERGED], None, [RESIDENT], "市民评价"),
+    _t(Action.MERGED_CALLBACK, [S.MERGED], None, [_P, _D, _A], "并单回访"),
+    _t(Action.EVALUATE, _ANSWERED, None, [_D, _A], "采纳评估：研究中"),
+    _t(Action.ADOPT, _ANSWERED, None, [_D, _A], "采纳"),
+    _t(Action.PARTIALLY_ADOPT, _ANSWERED, None, [_D, _A], "部分采纳"),
+    _t(Action.NOT_ADOPT, _ANSWERED, None, [_D, _A], "暂不采纳", True),
 )
 
 _BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}

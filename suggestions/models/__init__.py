@@ -1,12 +1,35 @@
 """Database models, one module per area; import them from here."""
 
 from suggestions.models.base import UTCDateTime, utcnow
-from suggestions.models.reference import Campaign, Category, Department, District
+from suggestions.models.reference import (
+    CalendarDay,
+    Campaign,
+    Category,
+    Department,
+    District,
+    Project,
+    ReplyTemplate,
+    TimeLimit,
+)
 from suggestions.models.staff import StaffUser
-from suggestions.models.suggestion import Reply, Suggestion, SuggestionEvent
+from suggestions.models.suggestion import (
+    ExtensionRequest,
+    Note,
+    Reply,
+    RouteCorrection,
+    Suggestion,
+    SuggestionEvent,
+)
 
 __all__ = [
+    "CalendarDay",
     "Campaign",
+    "ExtensionRequest",
+    "Note",
+    "Project",
+    "ReplyTemplate",
+    "RouteCorrection",
+    "TimeLimit",
     "Category",
     "Department",
     "District",

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from suggestions.extensions import db
-from suggestions.models.base import created_at, intpk
+from suggestions.models.base import created_at, enum_column, intpk
+from suggestions.workflow import Status, Step, TimeUnit, Urgency
 
 
 class Department(db.Model):
@@ -73,3 +74,76 @@ class Campaign(db.Model):
 
     def __repr__(self) -> str:
         return f"<Campaign {self.id} {self.year} {self.opens_on}..{self.closes_on}>"
+
+
+class Project(db.Model):
+    """One of a year's 20 livelihood projects that adopted suggestions are linked to."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[intpk]
+    year: Mapped[int]
+    number: Mapped[int] = mapped_column(comment="1..20 within the year")
+    title: Mapped[str] = mapped_column(sa.String(128))
+    lead_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+
+    lead_department: Mapped[Department | None] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("year", "number", name="uq_projects_year_number"),)
+
+    def __repr__(self) -> str:
+        return f"<Project {self.year}-{self.number} {self.title}>"
+
+
+class TimeLimit(db.Model):
+    """How long a step may take; the most specific row (category, urgency) wins."""
+
+    __tablename__ = "time_limits"
+
+    id: Mapped[intpk]
+    step: Mapped[Step] = mapped_column(enum_column(Step, "time_limit_step"))
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"))
+    urgency: Mapped[Urgency | None] = mapped_column(enum_column(Urgency, "time_limit_urgency"))
+    amount: Mapped[int]
+    unit: Mapped[TimeUnit] = mapped_column(enum_column(TimeUnit, "time_limit_unit"))
+
+    category: Mapped[Category | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("step", "category_id", "urgency", name="uq_time_limits_scope"),
+        sa.CheckConstraint("amount > 0", name="positive_amount"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<TimeLimit {self.step} {self.category_id}/{self.urgency} {self.amount} {self.unit}>"
+
+
+class CalendarDay(db.Model):
+    """An admin's override of the working-day calendar (holidays and 调休 make-up days)."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    is_workday: Mapped[bool]
+    note: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    def __repr__(self) -> str:
+        return f"<CalendarDay {self.day} {'workday' if self.is_workday else 'holiday'}>"
+
+
+class ReplyTemplate(db.Model):
+    """Reusable reply text, offered by category and by state."""
+
+    __tablename__ = "reply_templates"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(64))
+    body: Mapped[str] = mapped_column(sa.Text)
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"))
+    status: Mapped[Status | None] = mapped_column(enum_column(Status, "reply_template_status"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    category: Mapped[Category | None] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<ReplyTemplate {self.id} {self.name}>"

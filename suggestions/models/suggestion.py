@@ -10,9 +10,18 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from suggestions.extensions import db
 from suggestions.models.base import UTCDateTime, created_at, enum_column, intpk
-from suggestions.models.reference import Campaign, Category, Department, District
+from suggestions.models.reference import Campaign, Category, Department, District, Project
 from suggestions.models.staff import StaffUser
-from suggestions.workflow import DEPARTMENT_STATUSES, OPEN_STATUSES, Action, Channel, Status
+from suggestions.workflow import (
+    DEPARTMENT_STATUSES,
+    OPEN_STATUSES,
+    Action,
+    Adoption,
+    Channel,
+    Satisfaction,
+    Status,
+    Urgency,
+)
 
 _department_states = ", ".join(f"'{s.value}'" for s in sorted(DEPARTMENT_STATUSES))
 
@@ -53,11 +62,47 @@ class Suggestion(db.Model):
 
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"))
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id"), index=True)
+    urgency: Mapped[Urgency] = mapped_column(
+        enum_column(Urgency, "suggestion_urgency"), default=Urgency.GENERAL, server_default=Urgency.GENERAL.value
+    )
+    return_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    designated: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false(), comment="指定承办: may no longer be returned"
+    )
+
+    # Deadlines; due_at is the one that applies to the current step (indexed for queues).
+    sign_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    callback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    extension_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    callback_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    callback_result: Mapped[Satisfaction | None] = mapped_column(enum_column(Satisfaction, "callback_result"))
+    callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resident_rating: Mapped[Satisfaction | None] = mapped_column(enum_column(Satisfaction, "resident_rating"))
+    resident_comment: Mapped[str | None] = mapped_column(sa.String(200))
+    resident_rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("suggestions.id"), index=True)
+    adoption: Mapped[Adoption | None] = mapped_column(enum_column(Adoption, "suggestion_adoption"))
+    adoption_reason: Mapped[str | None] = mapped_column(sa.Text)
+    adoption_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"))
 
     district: Mapped[District | None] = relationship(lazy="joined")
     category: Mapped[Category | None] = relationship(lazy="joined")
     department: Mapped[Department | None] = relationship(lazy="joined")
     campaign: Mapped[Campaign | None] = relationship()
+    assignee: Mapped[StaffUser | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
+    merged_into: Mapped[Suggestion | None] = relationship(remote_side="Suggestion.id", foreign_keys=[merged_into_id])
+    project: Mapped[Project | None] = relationship()
     events: WriteOnlyMapped[SuggestionEvent] = relationship(
         back_populates="suggestion", order_by="SuggestionEvent.id", passive_deletes=True
     )
@@ -67,13 +112,27 @@ class Suggestion(db.Model):
             f"status NOT IN ({_department_states}) OR department_id IS NOT NULL", name="routed_has_department"
         ),
         sa.CheckConstraint("channel != 'hotline' OR phone_ciphertext IS NOT NULL", name="hotline_has_phone"),
+        sa.CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_master"),
+        sa.CheckConstraint("merged_into_id IS NULL OR merged_into_id != id", name="not_merged_into_itself"),
+        sa.CheckConstraint("assignee_id IS NULL OR department_id IS NOT NULL", name="assignee_has_department"),
+        sa.CheckConstraint(
+            "project_id IS NULL OR adoption IN ('adopted', 'partially_adopted')", name="project_only_if_adopted"
+        ),
+        sa.CheckConstraint("return_count >= 0 AND callback_attempts >= 0", name="counts_not_negative"),
         sa.Index("ix_suggestions_department_status_received", "department_id", "status", "received_at"),
         sa.Index("ix_suggestions_status_received", "status", "received_at"),
+        sa.Index("ix_suggestions_department_due", "department_id", "due_at"),
+        sa.Index("ix_suggestions_status_due", "status", "due_at"),
+        sa.Index("ix_suggestions_adoption", "adoption"),
     )
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def has_phone(self) -> bool:
+        return self.phone_ciphertext is not None
 
     @property
     def tracking_code(self) -> str:
@@ -111,7 +170,7 @@ class SuggestionEvent(db.Model):
 
 
 class Reply(db.Model):
-    """A department's public reply to the resident."""
+    """A department's public reply to the resident: interim (阶段性) or final."""
 
     __tablename__ = "replies"
 
@@ -120,9 +179,78 @@ class Reply(db.Model):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_users.id"))
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"))
     body: Mapped[str] = mapped_column(sa.Text)
+    is_final: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[created_at]
 
     department: Mapped[Department] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
         return f"<Reply {self.id} #{self.suggestion_id}>"
+
+
+class Note(db.Model):
+    """An internal note; never shown to the resident."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[intpk]
+    suggestion_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_users.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[created_at]
+
+    author: Mapped[StaffUser] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Note {self.id} #{self.suggestion_id}>"
+
+
+class ExtensionRequest(db.Model):
+    """A department's request for more time, and the dispatcher's decision."""
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[intpk]
+    suggestion_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_users.id"))
+    working_days: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[created_at]
+    approved: Mapped[bool | None] = mapped_column(comment="null while pending")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    previous_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    requested_by: Mapped[StaffUser] = relationship(foreign_keys=[requested_by_id], lazy="joined")
+
+    __table_args__ = (sa.CheckConstraint("working_days > 0", name="positive_days"),)
+
+    def __repr__(self) -> str:
+        return f"<ExtensionRequest {self.id} #{self.suggestion_id} {self.approved}>"
+
+
+class RouteCorrection(db.Model):
+    """A person's correction of the model's route: training signal for the next model."""
+
+    __tablename__ = "route_corrections"
+
+    id: Mapped[intpk]
+    suggestion_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id"), index=True)
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_users.id"))
+    created_at: Mapped[created_at]
+    title: Mapped[str] = mapped_column(sa.String(100), default="")
+    body: Mapped[str] = mapped_column(sa.Text, comment="text as the model saw it")
+    model_version: Mapped[str | None] = mapped_column(sa.String(64))
+    predicted_category: Mapped[str | None] = mapped_column(sa.String(32))
+    predicted_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    corrected_category: Mapped[str | None] = mapped_column(sa.String(32))
+    corrected_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+
+    actor: Mapped[StaffUser] = relationship(lazy="joined")
+    predicted_department: Mapped[Department | None] = relationship(foreign_keys=[predicted_department_id])
+    corrected_department: Mapped[Department | None] = relationship(foreign_keys=[corrected_department_id])
+
+    def __repr__(self) -> str:
+        return f"<RouteCorrection {self.id} #{self.suggestion_id} {self.predicted_category}->{self.corrected_category}>"

@@ -52,17 +52,40 @@ def test_reason_is_required_where_marked(rule, reason):
 
 def test_reasons_are_required_for_the_domain_doc_markers():
     needs_reason = {t.action for t in TRANSITIONS if t.reason_required}
-    assert {Action.RETURN, Action.REJECT, Action.REQUEST_EXTENSION, Action.SEND_BACK, Action.MERGE} <= needs_reason
+    assert {
+        Action.RETURN,
+        Action.REJECT,
+        Action.REQUEST_EXTENSION,
+        Action.SEND_BACK,
+        Action.MERGE,
+        Action.NOT_ADOPT,
+        Action.REVEAL_CONTACT,
+        Action.CALLBACK_DISSATISFIED,
+    } <= needs_reason
 
 
 def test_terminal_states_have_no_way_out():
+    """Closed, rejected and merged items only collect records (notes, ratings, callbacks), never a new state."""
     for status in (Status.CLOSED, Status.NOT_ACCEPTED, Status.MERGED):
-        assert all(status not in t.sources for t in TRANSITIONS)
+        assert all(t.target is None for t in TRANSITIONS if status in t.sources)
+
+
+def test_recorded_actions_keep_the_state():
+    recorded = {t.action for t in TRANSITIONS if t.target is None}
+    assert {Action.NOTE, Action.RATE, Action.REVEAL_CONTACT, Action.ASSIGN, Action.INTERIM_REPLY} <= recorded
+    assert {Action.SIGN, Action.REPLY, Action.MERGE}.isdisjoint(recorded)
 
 
 def test_available_actions_for_an_officer_on_a_dispatched_item():
     actions = {t.action for t in available_actions(Status.DISPATCHED, Role.OFFICER)}
-    assert actions == {Action.SIGN, Action.RETURN}
+    assert actions == {
+        Action.SIGN,
+        Action.RETURN,
+        Action.ASSIGN,
+        Action.NOTE,
+        Action.CORRECT_ROUTE,
+        Action.REVEAL_CONTACT,
+    }
 
 
 def test_every_status_has_a_chinese_label():

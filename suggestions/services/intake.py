@@ -1,6 +1,4 @@
-"""Verbs that change state.  Each one checks the workflow table, sets the new
-state, writes an event row and flushes; the caller (request or CLI) commits once.
-"""
+"""Recording new suggestions from residents and operators, and routing them at once."""
 
 from __future__ import annotations
 
@@ -10,20 +8,16 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from suggestions import clock
 from suggestions.extensions import db
-from suggestions.models import Category, Department, StaffUser, Suggestion, SuggestionEvent, utcnow
+from suggestions.models import Category, Department, StaffUser, Suggestion
 from suggestions.privacy import PhoneVault, mask_phone
 from suggestions.routing import RouteDecision
-from suggestions.workflow import RESIDENT, SYSTEM, Action, Channel, Status, WorkflowError, check_transition
+from suggestions.services.core import Actor, record_event, transition
+from suggestions.workflow import RESIDENT, SYSTEM, Action, Channel, Status, WorkflowError
 
 # Letters and digits that cannot be confused when read aloud or typed on a phone.
 SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-Actor = StaffUser | str  # a staff user, or RESIDENT / SYSTEM
-
-
-def actor_kind(actor: Actor) -> str:
-    return actor.role.value if isinstance(actor, StaffUser) else actor
 
 
 @dataclass
@@ -78,71 +72,6 @@ def verify_access(vault: PhoneVault, stored: str, value: str) -> bool:
     return secrets.compare_digest(stored, access_hash(vault, value, salt))
 
 
-def record_event(
-    suggestion: Suggestion,
-    action: Action,
-    actor: Actor,
-    *,
-    from_status: Status | None,
-    to_status: Status | None,
-    from_department: Department | None = None,
-    to_department: Department | None = None,
-    reason: str = "",
-    details: dict | None = None,
-) -> SuggestionEvent:
-    event = SuggestionEvent(
-        suggestion=suggestion,
-        action=action,
-        actor_id=actor.id if isinstance(actor, StaffUser) else None,
-        actor_kind=actor_kind(actor),
-        from_status=from_status,
-        to_status=to_status,
-        from_department_id=from_department.id if from_department else None,
-        to_department_id=to_department.id if to_department else None,
-        reason=(reason or "").strip(),
-        details=details or {},
-        created_at=utcnow(),
-    )
-    db.session.add(event)
-    return event
-
-
-def transition(
-    suggestion: Suggestion,
-    action: Action,
-    *,
-    actor: Actor,
-    reason: str = "",
-    department: Department | None = None,
-    category: Category | None = None,
-    details: dict | None = None,
-) -> Suggestion:
-    """Move ``suggestion`` along the workflow table and record who did it and why.
-
-    :raise WorkflowError: if the table does not allow it; nothing is changed then.
-    """
-    rule = check_transition(action, suggestion.status, actor_kind(actor), reason)
-    previous_status, previous_department = suggestion.status, suggestion.department
-    if department is not None:
-        suggestion.department = department
-    if category is not None:
-        suggestion.category = category
-    suggestion.status = rule.target
-    record_event(
-        suggestion,
-        action,
-        actor,
-        from_status=previous_status,
-        to_status=rule.target,
-        from_department=previous_department,
-        to_department=suggestion.department,
-        reason=reason,
-        details=details,
-    )
-    db.session.flush()
-    return suggestion
-
-
 def submit_suggestion(
     intake: Intake,
     *,
@@ -151,6 +80,7 @@ def submit_suggestion(
     vault: PhoneVault,
     actor: StaffUser | None = None,
     manual_route: ManualRoute | None = None,
+    now: datetime | None = None,
 ) -> Receipt:
     """Record a new suggestion and route it at once (department queue or manual dispatch).
 
@@ -162,10 +92,11 @@ def submit_suggestion(
             return Receipt(existing, replayed=True)
     if not intake.body.strip():
         raise WorkflowError("建议内容不能为空。")
-    received_at = intake.received_at or utcnow()
+    now = now or clock.now()
+    received_at = intake.received_at or now
     secret = None if intake.phone else new_secret()
     suggestion = Suggestion(
-        code_year=received_at.year,
+        code_year=clock.local(received_at).year,
         campaign_id=intake.campaign_id,
         channel=channel,
         status=Status.ACCEPTED,
@@ -175,8 +106,9 @@ def submit_suggestion(
         topic_hint=intake.topic_hint or None,
         contact_name=(intake.contact_name or "").strip() or None,
         consent_version=intake.consent_version,
-        consented_at=utcnow() if intake.consent_version else None,
+        consented_at=now if intake.consent_version else None,
         received_at=received_at,
+        created_at=now,
         operator_id=actor.id if actor else None,
         idempotency_key=intake.idempotency_key,
         access_hash=access_hash(vault, intake.phone[-4:] if intake.phone else secret),
@@ -195,9 +127,10 @@ def submit_suggestion(
         from_status=None,
         to_status=Status.ACCEPTED,
         details={"channel": channel.value},
+        now=now,
     )
     db.session.flush()
-    _route_new(suggestion, decision, actor, manual_route)
+    _route_new(suggestion, decision, actor, manual_route, now)
     return Receipt(suggestion, secret=secret)
 
 
@@ -211,7 +144,11 @@ def apply_prediction(suggestion: Suggestion, decision: RouteDecision) -> None:
 
 
 def _route_new(
-    suggestion: Suggestion, decision: RouteDecision, operator: StaffUser | None, manual_route: ManualRoute | None
+    suggestion: Suggestion,
+    decision: RouteDecision,
+    operator: StaffUser | None,
+    manual_route: ManualRoute | None,
+    now: datetime,
 ) -> None:
     details = {
         "confidence": decision.confidence,
@@ -222,7 +159,12 @@ def _route_new(
     if manual_route is not None and operator is not None:
         if manual_route.department is None:
             transition(
-                suggestion, Action.FLAG_FOR_TRIAGE, actor=operator, reason="话务员选择转人工分拨", details=details
+                suggestion,
+                Action.FLAG_FOR_TRIAGE,
+                actor=operator,
+                reason="话务员选择转人工分拨",
+                details=details,
+                now=now,
             )
             return
         transition(
@@ -232,6 +174,7 @@ def _route_new(
             department=manual_route.department,
             category=manual_route.category,
             details=details,
+            now=now,
         )
         return
     if decision.automatic:
@@ -242,31 +185,7 @@ def _route_new(
             department=decision.department,
             category=decision.category,
             details=details,
+            now=now,
         )
     else:
-        transition(suggestion, Action.FLAG_FOR_TRIAGE, actor=SYSTEM, reason=decision.reason, details=details)
-
-
-def dispatch(
-    suggestion: Suggestion,
-    department: Department,
-    *,
-    actor: StaffUser,
-    category: Category | None = None,
-    reason: str = "",
-) -> Suggestion:
-    """Send an item to a department: from manual dispatch or after a return, or re-route a dispatched one."""
-    if suggestion.status in (Status.NEEDS_TRIAGE, Status.RETURNED):
-        action = Action.DISPATCH
-    else:
-        action = Action.REDISPATCH
-        if department == suggestion.department and (category is None or category == suggestion.category):
-            raise WorkflowError("改派的部门与当前承办部门相同。")
-    return transition(suggestion, action, actor=actor, department=department, category=category, reason=reason)
-
-
-def set_category_department(category: Category, department: Department | None) -> Category:
-    """Point a category at another department; new suggestions follow at once."""
-    category.department = department
-    db.session.flush()
-    return category
+        transition(suggestion, Action.FLAG_FOR_TRIAGE, actor=SYSTEM, reason=decision.reason, details=details, now=now)
