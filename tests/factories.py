@@ -97,15 +97,17 @@ def submit(
     body: str = "建议在小区门口增设公交站点，方便老人出行。",
     channel: Channel = Channel.WEB,
     actor: StaffUser | None = None,
+    now=None,
     **intake,
 ) -> services.Receipt:
     """Submit through the real intake service and commit."""
     receipt = services.submit_suggestion(
-        services.Intake(body=body, phone=phone, received_at=intake.pop("received_at", clock.now()), **intake),
+        services.Intake(body=body, phone=phone, received_at=intake.pop("received_at", now or clock.now()), **intake),
         channel=channel,
         decision=decision_for(category, confidence),
         vault=vault,
         actor=actor,
+        now=now,
     )
     db.session.commit()
     return receipt

@@ -75,16 +75,18 @@ def merge(
         raise WorkflowError("该工单已是其他工单的主件，不能再并入别的工单。")
     if not (reason or "").strip():
         raise ReasonRequired("「并单」需要填写原因。")
-    suggestion.merged_into = master
-    transition(
-        suggestion,
-        Action.MERGE,
-        actor=actor,
-        reason=reason,
-        details={"master_id": master.id, "master_code": master.tracking_code},
-        now=now,
-    )
-    suggestion.assignee = None
+    # The database requires the master and the merged state together, in one UPDATE.
+    with db.session.no_autoflush:
+        suggestion.merged_into = master
+        suggestion.assignee = None
+        transition(
+            suggestion,
+            Action.MERGE,
+            actor=actor,
+            reason=reason,
+            details={"master_id": master.id, "master_code": master.tracking_code},
+            now=now,
+        )
     return suggestion
 
 

@@ -1,25 +1,15 @@
-"""Service verbs on a real database: state, event rows and side effects."""
+"""Intake: recording, encrypting, routing at once, idempotency."""
 
 import pytest
 import sqlalchemy as sa
 
 from suggestions import services
 from suggestions.extensions import db
-from suggestions.models import Suggestion, SuggestionEvent
+from suggestions.models import Suggestion
 from suggestions.routing import RouteDecision
-from suggestions.workflow import Action, Channel, InvalidTransition, ReasonRequired, Status, WorkflowError
+from suggestions.workflow import Action, Channel, Status, WorkflowError
 from tests import factories
-
-
-@pytest.fixture
-def vault(app):
-    return app.extensions["phone_vault"]
-
-
-def events_of(suggestion):
-    return db.session.scalars(
-        sa.select(SuggestionEvent).where(SuggestionEvent.suggestion_id == suggestion.id).order_by(SuggestionEvent.id)
-    ).all()
+from tests.suggestions.services.conftest import events_of
 
 
 def test_confident_prediction_dispatches_to_the_category_department(seeded, vault):
@@ -134,40 +124,6 @@ def test_operator_can_send_a_call_to_manual_dispatch(seeded, vault, staff):
     assert receipt.suggestion.status == Status.NEEDS_TRIAGE
 
 
-def test_dispatcher_dispatches_from_manual_queue(seeded, vault, staff):
-    suggestion = factories.submit(vault, category=None).suggestion
-    housing = factories.department_named("市住房和城乡建设委员会")
-    services.dispatch(suggestion, housing, actor=staff["dispatcher"], category=factories.category_coded("城乡建设"))
-    db.session.commit()
-    assert suggestion.status == Status.DISPATCHED
-    assert suggestion.department == housing
-    last = events_of(suggestion)[-1]
-    assert (last.action, last.actor_id, last.from_department_id) == (Action.DISPATCH, staff["dispatcher"].id, None)
-
-
-def test_redispatch_needs_a_reason_and_changes_nothing_without_one(seeded, vault, staff):
-    suggestion = factories.submit(vault, category=factories.category_coded("交通运输")).suggestion
-    before = len(events_of(suggestion))
-    with pytest.raises(ReasonRequired):
-        services.dispatch(suggestion, factories.department_named("市公安局"), actor=staff["dispatcher"])
-    db.session.rollback()
-    db.session.refresh(suggestion)
-    assert suggestion.department.name == "市交通运输委员会"
-    assert len(events_of(suggestion)) == before
-
-
-def test_redispatch_to_the_same_department_is_refused(seeded, vault, staff):
-    suggestion = factories.submit(vault, category=factories.category_coded("交通运输")).suggestion
-    with pytest.raises(WorkflowError, match="相同"):
-        services.dispatch(suggestion, suggestion.department, actor=staff["dispatcher"], reason="x")
-
-
-def test_officer_cannot_dispatch(seeded, vault, staff):
-    suggestion = factories.submit(vault, category=None).suggestion
-    with pytest.raises(InvalidTransition):
-        services.dispatch(suggestion, factories.department_named("市公安局"), actor=staff["officer"])
-
-
 def test_empty_body_is_refused_by_the_service_too(seeded, vault):
     with pytest.raises(WorkflowError):
         services.submit_suggestion(
@@ -175,9 +131,3 @@ def test_empty_body_is_refused_by_the_service_too(seeded, vault):
         )
 
 
-def test_set_category_department_changes_where_new_suggestions_go(seeded, vault):
-    transport = factories.category_coded("交通运输")
-    police = factories.department_named("市公安局")
-    services.set_category_department(transport, police)
-    db.session.commit()
-    assert factories.submit(vault, category=transport).suggestion.department == police
