@@ -254,3 +254,10 @@ class RouteCorrection(db.Model):
 
     def __repr__(self) -> str:
         return f"<RouteCorrection {self.id} #{self.suggestion_id} {self.predicted_category}->{self.corrected_category}>"
+
+
+@sa.event.listens_for(SuggestionEvent, "before_update")
+@sa.event.listens_for(SuggestionEvent, "before_delete")
+def _refuse_event_change(mapper, connection, target) -> None:
+    """History is append-only; the database refuses this too (see the append-only migration)."""
+    raise PermissionError("suggestion events are append-only")
