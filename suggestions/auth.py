@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, url_for
 from flask_login import current_user, login_required
 
 from suggestions.extensions import db, login_manager
@@ -39,11 +39,12 @@ def role_required(*roles: Role):
     return decorator
 
 
-def home_endpoint(user: StaffUser) -> str:
+def home_url(user: StaffUser) -> str:
     """Where a staff member lands after login."""
-    return {
-        Role.OPERATOR: "hotline.new_call",
-        Role.DISPATCHER: "triage.manual_queue",
-        Role.OFFICER: "triage.queue",
-        Role.ADMIN: "admin.routing",
+    endpoint, args = {
+        Role.OPERATOR: ("hotline.new_call", {}),
+        Role.DISPATCHER: ("triage.work_queue", {"name": "triage"}),
+        Role.OFFICER: ("triage.queue", {}),
+        Role.ADMIN: ("admin.index", {}),
     }[user.role]
+    return url_for(endpoint, **args)

@@ -74,3 +74,5 @@ class Config:
     # How often a worker checks whether a newer model was promoted.
     CLASSIFIER_RELOAD_SECONDS = 10
     QUEUE_PAGE_SIZE = 25
+    # Items due within this many hours are flagged 即将超期.
+    DUE_SOON_HOURS = 24

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_login import current_user
 
 from suggestions import clock
+from suggestions.deadlines import deadline_state
 from suggestions.workflow import PUBLIC_STATUS_LABELS, STATUS_LABELS, Action, Channel, Role, Status, transition_for
 
 
@@ -43,19 +44,40 @@ def channel_label(channel: Channel | str) -> str:
     return Channel(channel).label
 
 
+def deadline_of(suggestion) -> str | None:
+    """'overdue', 'due_soon' or None for the step the item is at."""
+    soon = timedelta(hours=current_app.config["DUE_SOON_HOURS"])
+    return deadline_state(suggestion.due_at, clock.now(), soon)
+
+
 def percent(value: float | None) -> str:
     return f"{value:.0%}" if value is not None else "—"
 
 
 NAVIGATION = {
-    Role.OPERATOR: [("hotline.new_call", "热线登记"), ("triage.queue", "全部工单")],
-    Role.DISPATCHER: [("triage.manual_queue", "待人工分拨"), ("triage.queue", "全部工单")],
-    Role.OFFICER: [("triage.queue", "本部门工单")],
-    Role.ADMIN: [("triage.manual_queue", "待人工分拨"), ("triage.queue", "全部工单"), ("admin.routing", "分拨规则")],
+    Role.OPERATOR: [
+        ("hotline.new_call", {}, "热线登记"),
+        ("triage.work_queue", {"name": "callbacks"}, "回访"),
+        ("triage.queue", {}, "工单查询"),
+    ],
+    Role.DISPATCHER: [
+        ("triage.work_queue", {"name": "triage"}, "待人工分拨"),
+        ("triage.work_queue", {"name": "review"}, "待审核"),
+        ("triage.work_queue", {"name": "extensions"}, "延期审批"),
+        ("triage.queue", {}, "全部工单"),
+        ("stats.overview", {}, "统计"),
+    ],
+    Role.OFFICER: [("triage.queue", {}, "本部门工单"), ("triage.queue", {"assignee": "me"}, "我承办的")],
+    Role.ADMIN: [
+        ("triage.work_queue", {"name": "triage"}, "待人工分拨"),
+        ("triage.queue", {}, "全部工单"),
+        ("stats.overview", {}, "统计"),
+        ("admin.index", {}, "系统管理"),
+    ],
 }
 
 
-def navigation() -> list[tuple[str, str]]:
+def navigation() -> list[tuple[str, dict, str]]:
     if current_user.is_authenticated:
         return NAVIGATION[current_user.role]
     return []
@@ -71,6 +93,6 @@ def init_app(app: Flask) -> None:
         channel_label=channel_label,
         percent=percent,
     )
-    app.jinja_env.globals.update(navigation=navigation)
+    app.jinja_env.globals.update(navigation=navigation, deadline_of=deadline_of)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

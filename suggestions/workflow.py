@@ -324,6 +324,10 @@ class InvalidTransition(WorkflowError):
     pass
 
 
+class NotPermitted(InvalidTransition):
+    """The actor's role may not take this action at all (the views answer 403)."""
+
+
 class ReasonRequired(WorkflowError):
     pass
 
@@ -339,7 +343,7 @@ def check_transition(action: Action, current: Status | None, actor_kind: str, re
         where = STATUS_LABELS[current] if current else "新建"
         raise InvalidTransition(f"当前状态为「{where}」，不能执行「{transition.label}」。")
     if actor_kind not in transition.actors:
-        raise InvalidTransition(f"您的角色不能执行「{transition.label}」。")
+        raise NotPermitted(f"您的角色不能执行「{transition.label}」。")
     if transition.reason_required and not (reason or "").strip():
         raise ReasonRequired(f"「{transition.label}」需要填写原因。")
     return transition

@@ -2,6 +2,7 @@
 writes an event row and flushes; the caller (a request or a CLI command) commits once.
 """
 
+from suggestions.services import admin
 from suggestions.services.closing import (
     answered,
     approve_reply,
@@ -46,6 +47,7 @@ from suggestions.services.intake import (
 )
 
 __all__ = [
+    "admin",
     "Actor",
     "Intake",
     "ManualRoute",

@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from suggestions.views import admin, api, auth, hotline, public, triage
+    from suggestions.views import admin, api, auth, hotline, public, stats, triage
 
-    for module in (public, auth, hotline, triage, admin, api):
+    for module in (public, auth, hotline, triage, admin, stats, api):
         app.register_blueprint(module.bp)

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from suggestions import clock
-from suggestions.auth import home_endpoint
+from suggestions.auth import home_url
 from suggestions.extensions import db
 from suggestions.forms import LoginForm
 from suggestions.models import StaffUser
@@ -28,7 +28,7 @@ def _safe_next(target: str | None) -> str | None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for(home_endpoint(current_user)))
+        return redirect(home_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(StaffUser).where(StaffUser.username == form.username.data))
@@ -38,7 +38,7 @@ def login():
         user.last_login_at = clock.now()
         db.session.commit()
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")) or url_for(home_endpoint(user)), 303)
+        return redirect(_safe_next(request.args.get("next")) or home_url(user), 303)
     return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
 
 

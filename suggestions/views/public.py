@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
 from suggestions import clock, queues, services
 from suggestions.extensions import csrf, db
-from suggestions.forms import PublicSuggestionForm, TrackForm
+from suggestions.forms import PublicSuggestionForm, RateForm, TrackForm
 from suggestions.routing import route_text
 from suggestions.views.common import campaigns_exist, district_choices, open_campaign, phone_vault, topic_choices
-from suggestions.workflow import PUBLIC_STATUS_LABELS, Channel
+from suggestions.workflow import PUBLIC_STATUS_LABELS, Channel, Satisfaction, WorkflowError
 
 bp = Blueprint("public", __name__)
 
@@ -98,17 +98,60 @@ def _verified_suggestion(code: str, credential: str):
     return suggestion if services.verify_access(phone_vault(), suggestion.access_hash, value) else None
 
 
-@bp.route("/track/<code>")
-def status(code: str):
+def _tracked(code: str):
+    """The suggestion behind ``code`` if this browser proved it may see it, else None."""
     query = queues.by_tracking_code(code)
     suggestion = db.session.scalar(query) if query is not None else None
     if suggestion is None or suggestion.id not in session.get(TRACKED_SESSION_KEY, []):
+        return None
+    return suggestion
+
+
+@bp.route("/track/<code>")
+def status(code: str):
+    suggestion = _tracked(code)
+    if suggestion is None:
         return redirect(url_for(".track", code=code[:32]), 303)
+    return _render_status(suggestion, RateForm())
+
+
+def _render_status(suggestion, rate_form, status_code: int = 200):
     events = db.session.scalars(queues.timeline(suggestion.id)).all()
-    replies = db.session.scalars(queues.public_replies(suggestion.id)).all()
+    replies = db.session.scalars(queues.public_replies(suggestion)).all()
+    can_rate = services.answered(suggestion) and suggestion.resident_rating is None
     return render_template(
-        "public/status.html", suggestion=suggestion, timeline=public_timeline(events), replies=replies
-    )
+        "public/status.html",
+        suggestion=suggestion,
+        timeline=public_timeline(events),
+        replies=replies,
+        rate_form=rate_form if can_rate else None,
+    ), status_code
+
+
+@bp.route("/track/<code>/rate", methods=["POST"])
+def rate(code: str):
+    suggestion = _tracked(code)
+    if suggestion is None:
+        return redirect(url_for(".track", code=code[:32]), 303)
+    form = RateForm()
+    if not form.validate_on_submit():
+        return _render_status(suggestion, form, 400)
+    try:
+        services.rate(suggestion, Satisfaction(form.rating.data), comment=form.comment.data or "")
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".status", code=suggestion.tracking_code), 303)
+    db.session.commit()
+    flash("感谢您的评价！", "success")
+    return redirect(url_for(".status", code=suggestion.tracking_code), 303)
+
+
+@bp.route("/adopted")
+def adopted():
+    """Suggestions the campaign office adopted, with no personal data."""
+    page = db.paginate(queues.adopted(), per_page=20, error_out=False)
+    return render_template("public/adopted.html", page=page)
 
 
 def public_timeline(events):

@@ -10,7 +10,7 @@ from tests import factories
 
 @pytest.mark.parametrize(
     ("role", "landing"),
-    [("operator", "/hotline/new"), ("dispatcher", "/triage"), ("officer", "/queue"), ("admin", "/admin/routing")],
+    [("operator", "/hotline/new"), ("dispatcher", "/work/triage"), ("officer", "/queue"), ("admin", "/admin/")],
 )
 def test_each_role_lands_on_its_page(client, auth, staff, role, landing):
     response = auth.login(staff[role])
@@ -50,7 +50,7 @@ def test_login_never_redirects_off_site(client, staff, target):
         f"/login?next={target}",
         data={"username": staff["dispatcher"].username, "password": factories.STAFF_PASSWORD},
     )
-    assert response.headers["Location"] == "/triage"
+    assert response.headers["Location"] == "/work/triage"
 
 
 def test_login_follows_a_local_next(client, staff):

@@ -50,10 +50,17 @@ def test_officer_cannot_dispatch_or_see_the_manual_queue(client, auth, staff, it
     auth.login(staff["officer"])
     assert client.get("/triage").status_code == 403
     police = factories.department_named("市公安局")
-    response = client.post(f"/suggestions/{items['manual'].id}/dispatch", data={"department": police.id})
-    assert response.status_code == 403
+    response = client.post(f"/suggestions/{items['manual'].id}/dispatch", data={"dispatch-department": police.id})
+    assert response.status_code in (403, 404)
     db.session.refresh(items["manual"])
     assert items["manual"].status == Status.NEEDS_TRIAGE
+    own = client.post(
+        f"/suggestions/{items['housing'].id}/dispatch",
+        data={"dispatch-department": police.id, "dispatch-reason": "想改派"},
+    )
+    assert own.status_code == 403
+    db.session.refresh(items["housing"])
+    assert items["housing"].department.name == "市住房和城乡建设委员会"
 
 
 def test_officer_cannot_widen_the_queue_with_a_department_parameter(client, auth, staff, items):
@@ -78,7 +85,8 @@ def test_dispatcher_routes_an_item_with_one_action(client, auth, staff, items):
     environment = factories.category_coded("环境保护")
     response = client.post(
         f"/suggestions/{items['manual'].id}/dispatch",
-        data={"department": environment.department.id, "category": environment.id},
+        data={"dispatch-department": environment.department.id, "dispatch-category": environment.id,
+              "dispatch-queue": "triage-list"},
     )
     assert response.status_code == 303
     db.session.refresh(items["manual"])
@@ -86,7 +94,7 @@ def test_dispatcher_routes_an_item_with_one_action(client, auth, staff, items):
     assert items["manual"].department.name == "市生态环境局"
     after = client.get("/triage").get_data(as_text=True)
     assert f"{items['manual'].tracking_code} 已派至「市生态环境局」" in after
-    assert "待人工分拨队列已清空" in after
+    assert "该队列已全部处理完" in after
 
 
 def test_dispatch_from_detail_moves_on_to_the_next_waiting_item(client, auth, staff, items, vault):
@@ -94,16 +102,16 @@ def test_dispatch_from_detail_moves_on_to_the_next_waiting_item(client, auth, st
     auth.login(staff["dispatcher"])
     response = client.post(
         f"/suggestions/{items['manual'].id}/dispatch",
-        data={"department": factories.department_named("市水务局").id, "from": "detail"},
+        data={"dispatch-department": factories.department_named("市水务局").id, "dispatch-queue": "triage"},
     )
-    assert response.headers["Location"].endswith(f"/suggestions/{later.id}")
+    assert response.headers["Location"].endswith(f"/suggestions/{later.id}?queue=triage")
 
 
 def test_redispatch_without_reason_is_refused_with_a_message(client, auth, staff, items):
     auth.login(staff["dispatcher"])
     response = client.post(
         f"/suggestions/{items['transport'].id}/dispatch",
-        data={"department": factories.department_named("市公安局").id, "from": "detail"},
+        data={"dispatch-department": factories.department_named("市公安局").id},
         follow_redirects=True,
     )
     assert "需要填写原因" in response.get_data(as_text=True)
@@ -131,7 +139,9 @@ def test_unknown_item_is_404(client, auth, staff, items):
     assert client.get("/suggestions/999999").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/queue", "/triage", "/suggestions/1", "/admin/routing"])
+@pytest.mark.parametrize(
+    "path", ["/queue", "/triage", "/work/review", "/work/callbacks", "/suggestions/1", "/admin/", "/stats/"]
+)
 def test_staff_pages_need_login(client, seeded, path):
     response = client.get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -1,30 +1,30 @@
-"""Administration: the category -> department routing table."""
+"""The category -> department routing table."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, url_for
 
 from suggestions import services
 from suggestions.auth import role_required
 from suggestions.extensions import db
 from suggestions.forms import CategoryRouteForm
 from suggestions.models import Category, Department
-from suggestions.views.common import active_departments
+from suggestions.views.admin import bp
+from suggestions.views.triage.access import department_choices
 from suggestions.workflow import Role
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _route_form(category: Category | None = None) -> CategoryRouteForm:
     form = CategoryRouteForm(department=category.department_id if category else None)
-    form.department.choices = [(None, "（未配置，转人工分拨）")] + [(d.id, d.name) for d in active_departments()]
+    form.department.choices = department_choices("（未配置，转人工分拨）")
     return form
 
 
 @bp.route("/routing")
 @role_required(Role.ADMIN)
 def routing():
-    categories = db.session.scalars(db.select(Category).order_by(Category.position, Category.id)).all()
+    categories = db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)).all()
     forms = {category.id: _route_form(category) for category in categories}
     return render_template("admin/routing.html", categories=categories, forms=forms)
 

@@ -1,81 +1,25 @@
-"""Flask-WTF forms, one per screen.  Choice lists are filled by the views from the database."""
+"""Forms residents and operators fill in."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_wtf import FlaskForm as _FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.meta import DefaultMeta
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from suggestions import clock
-from suggestions.privacy import is_mobile, normalize_phone
-
-BODY_MIN, BODY_MAX = 10, 2000
-TITLE_MAX = 50
-NAME_MAX = 20
-
-
-class FlaskForm(_FlaskForm):
-    """Base form whose built-in validator messages are in Simplified Chinese."""
-
-    class Meta(_FlaskForm.Meta):
-        locales = ("zh",)
-
-        def get_translations(self, form):
-            # Use WTForms' own zh catalogue; Flask-Babel is not part of the stack.
-            return DefaultMeta.get_translations(self, form)
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _coerce_optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
-class IdSelectField(SelectField):
-    """A select of database ids whose placeholder choice (None) renders as an empty value."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("coerce", _coerce_optional_int)
-        kwargs.setdefault("invalid_value_message", "请从列表中选择。")
-        kwargs.setdefault("invalid_choice_message", "请从列表中选择。")
-        super().__init__(label, validators, **kwargs)
-
-    def iter_choices(self):
-        return [choice._replace(value="") if choice.value is None else choice for choice in super().iter_choices()]
-
-
-class ChineseLength(Length):
-    """Length with a message that names the field's own limits in Chinese."""
-
-    def __init__(self, min=-1, max=-1, label=""):
-        if min > 0 and max > 0:
-            message = f"{label}应为 {min}–{max} 个字，当前 %(length)d 个字。"
-        elif max > 0:
-            message = f"{label}最多 {max} 个字，当前 %(length)d 个字。"
-        else:
-            message = f"{label}至少 {min} 个字。"
-        super().__init__(min=min, max=max, message=message)
-
-    def __call__(self, form, field):
-        length = len(field.data or "")
-        if length < self.min or (self.max != -1 and length > self.max):
-            raise ValidationError(self.message % {"length": length})
-
-
-def validate_mobile(form, field):
-    if not field.data:
-        return
-    phone = normalize_phone(field.data)
-    if not is_mobile(phone):
-        raise ValidationError("请填写11位中国大陆手机号码，例如 13812345678。")
-    field.data = phone
+from suggestions.forms.base import (
+    BODY_MAX,
+    BODY_MIN,
+    NAME_MAX,
+    TITLE_MAX,
+    ChineseLength,
+    FlaskForm,
+    IdSelectField,
+    options,
+    strip,
+    validate_mobile,
+)
 
 
 class CallTimeField(StringField):
@@ -193,20 +137,12 @@ class TrackForm(FlaskForm):
     )
 
 
-class DispatchForm(FlaskForm):
-    department = IdSelectField("承办部门", validators=[InputRequired("请选择承办部门。")])
-    category = IdSelectField("类别", validators=[Optional()])
-    reason = StringField("说明", filters=[strip], validators=[Optional(), Length(max=500)])
-
-    def validate_department(self, field):
-        if field.data is None:
-            raise ValidationError("请选择承办部门。")
-
-
-class CategoryRouteForm(FlaskForm):
-    department = IdSelectField("承办部门", validators=[Optional()])
-
-
-class LoginForm(FlaskForm):
-    username = StringField("账号", filters=[strip], validators=[DataRequired("请填写账号。"), Length(max=64)])
-    password = PasswordField("密码", validators=[DataRequired("请填写密码。"), Length(max=128)])
+class RateForm(FlaskForm):
+    rating = RadioField(
+        "您对答复的评价",
+        choices=options([("satisfied", "满意"), ("basically_satisfied", "基本满意"), ("dissatisfied", "不满意")]),
+        validators=[InputRequired("请选择评价。")],
+    )
+    comment = TextAreaField(
+        "意见（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=200, label="意见")]
+    )

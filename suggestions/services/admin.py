@@ -1,0 +1,99 @@
+"""Administrators' changes to reference data; each checks its invariants and flushes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from suggestions.extensions import db
+from suggestions.models import CalendarDay, Campaign, Department, Project, ReplyTemplate, StaffUser, TimeLimit
+from suggestions.workflow import Role, WorkflowError
+
+
+def save_time_limit(step, category_id, urgency, amount: int, unit) -> TimeLimit:
+    """Set the limit for one (step, category, urgency) scope, replacing an existing one."""
+    row = db.session.scalar(
+        sa.select(TimeLimit).where(
+            TimeLimit.step == step,
+            TimeLimit.category_id.is_(None) if category_id is None else TimeLimit.category_id == category_id,
+            TimeLimit.urgency.is_(None) if urgency is None else TimeLimit.urgency == urgency,
+        )
+    )
+    if row is None:
+        row = TimeLimit(step=step, category_id=category_id, urgency=urgency, amount=amount, unit=unit)
+        db.session.add(row)
+    row.amount, row.unit = amount, unit
+    db.session.flush()
+    return row
+
+
+def delete_time_limit(row: TimeLimit) -> None:
+    db.session.delete(row)
+    db.session.flush()
+
+
+def set_calendar_day(day: date, is_workday: bool, note: str) -> CalendarDay:
+    row = db.session.get(CalendarDay, day) or CalendarDay(day=day)
+    row.is_workday, row.note = is_workday, note or ""
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def delete_calendar_day(row: CalendarDay) -> None:
+    db.session.delete(row)
+    db.session.flush()
+
+
+def save_reply_template(row: ReplyTemplate | None, **values) -> ReplyTemplate:
+    row = row or ReplyTemplate()
+    for key, value in values.items():
+        setattr(row, key, value)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def save_campaign(row: Campaign | None, **values) -> Campaign:
+    if values["opens_on"] > values["closes_on"]:
+        raise WorkflowError("截止日期不能早于开始日期。")
+    row = row or Campaign()
+    for key, value in values.items():
+        setattr(row, key, value)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def save_project(row: Project | None, *, year: int, number: int, title: str, lead_department_id: int | None) -> Project:
+    clash = db.session.scalar(sa.select(Project).where(Project.year == year, Project.number == number))
+    if clash is not None and clash is not row:
+        raise WorkflowError(f"{year}年已有第{number}项项目。")
+    row = row or Project()
+    row.year, row.number, row.title, row.lead_department_id = year, number, title, lead_department_id
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def create_staff(
+    *, username: str, display_name: str, role: Role, department: Department | None, password: str
+) -> StaffUser:
+    if db.session.scalar(sa.select(StaffUser).where(StaffUser.username == username)) is not None:
+        raise WorkflowError(f"账号 {username} 已存在。")
+    if role == Role.OFFICER and department is None:
+        raise WorkflowError("部门承办人必须选择所属部门。")
+    user = StaffUser(username=username, display_name=display_name, role=role, department=department)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_staff_active(user: StaffUser, active: bool, *, actor: StaffUser) -> StaffUser:
+    if user.id == actor.id and not active:
+        raise WorkflowError("不能停用自己的账号。")
+    user.is_active = active
+    db.session.flush()
+    return user

@@ -1,0 +1,19 @@
+"""Administration: routing table, time limits, calendar, reply templates, campaigns, projects, staff."""
+
+from flask import Blueprint, render_template
+
+from suggestions import clock
+from suggestions.auth import role_required
+from suggestions.workdays import years_needing_setup
+from suggestions.workflow import Role
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/")
+@role_required(Role.ADMIN)
+def index():
+    return render_template("admin/index.html", missing_years=years_needing_setup(clock.local_today()))
+
+
+from suggestions.views.admin import content, routing, settings, staff  # noqa: E402,F401  (routes register on bp)

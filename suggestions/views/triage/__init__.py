@@ -1,0 +1,7 @@
+"""Staff work: queues, the suggestion page and its actions (dispatchers, officers, operators)."""
+
+from flask import Blueprint
+
+bp = Blueprint("triage", __name__)
+
+from suggestions.views.triage import actions, detail, queues  # noqa: E402,F401  (routes register on bp)

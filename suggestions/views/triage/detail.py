@@ -1,0 +1,109 @@
+"""The suggestion page: content, route, deadlines, timeline, replies, notes and the actions allowed."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template, request
+from flask_login import current_user
+
+from suggestions import forms, queues, services
+from suggestions.auth import role_required
+from suggestions.extensions import db
+from suggestions.models import ReplyTemplate
+from suggestions.views.common import active_categories
+from suggestions.views.triage import bp
+from suggestions.views.triage.access import STAFF, visible_suggestion
+from suggestions.views.triage.actions import ACTION_VIEWS
+from suggestions.workflow import Action, Role, Status, available_actions
+
+# Which panel (and POST route) offers each action; several actions share one panel.
+PANEL_FOR_ACTION = {
+    Action.DISPATCH: "dispatch",
+    Action.REDISPATCH: "dispatch",
+    Action.REJECT: "reject",
+    Action.MERGE: "merge",
+    Action.SIGN: "sign",
+    Action.RETURN: "return",
+    Action.START: "start",
+    Action.ASSIGN: "assign",
+    Action.INTERIM_REPLY: "interim_reply",
+    Action.REPLY: "reply",
+    Action.REQUEST_EXTENSION: "request_extension",
+    Action.APPROVE_EXTENSION: "approve_extension",
+    Action.DENY_EXTENSION: "deny_extension",
+    Action.APPROVE_REPLY: "approve_reply",
+    Action.CLOSE_WITHOUT_CALLBACK: "approve_reply",
+    Action.SEND_BACK: "send_back",
+    Action.CALLBACK_SATISFIED: "callback",
+    Action.MERGED_CALLBACK: "callback",
+    Action.ADOPT: "adoption",
+    Action.CORRECT_ROUTE: "correct_route",
+    Action.NOTE: "note",
+    Action.REVEAL_CONTACT: "reveal",
+}
+
+
+def panels_for(suggestion) -> list[str]:
+    """The action panels the current user gets for this item, in table order, without repeats."""
+    panels: list[str] = []
+    for rule in available_actions(suggestion.status, current_user.role.value):
+        panel = PANEL_FOR_ACTION.get(rule.action)
+        if panel and panel not in panels:
+            panels.append(panel)
+    if suggestion.status == Status.MERGED and (suggestion.callback_result is not None or not services.answered(suggestion)):
+        panels = [p for p in panels if p != "callback"]
+    if not suggestion.has_phone:
+        panels = [p for p in panels if p != "reveal"]
+    if suggestion.designated:
+        panels = [p for p in panels if p != "return"]
+    return panels
+
+
+def action_forms(suggestion, panels: list[str]) -> dict[str, object]:
+    """One form per panel, prefixed with the panel's name so ids stay unique on the page."""
+    built = {}
+    for panel in panels:
+        if panel == "reveal":
+            built[panel] = forms.RevealForm(prefix=panel)
+            continue
+        view = ACTION_VIEWS[panel]
+        built[panel] = view.form(prefix=panel)
+        view.prepare(built[panel], suggestion)
+    return built
+
+
+def reply_templates(suggestion) -> list[ReplyTemplate]:
+    """Templates for this item's category and state, and the general ones."""
+    return list(
+        db.session.scalars(
+            sa.select(ReplyTemplate)
+            .where(
+                ReplyTemplate.is_active,
+                sa.or_(ReplyTemplate.category_id.is_(None), ReplyTemplate.category_id == suggestion.category_id),
+                sa.or_(ReplyTemplate.status.is_(None), ReplyTemplate.status == suggestion.status),
+            )
+            .order_by(ReplyTemplate.category_id.is_(None), ReplyTemplate.name)
+        )
+    )
+
+
+@bp.route("/suggestions/<int:suggestion_id>")
+@role_required(*STAFF)
+def detail(suggestion_id: int):
+    suggestion = visible_suggestion(suggestion_id)
+    queue = request.args.get("queue", "")
+    panels = panels_for(suggestion)
+    return render_template(
+        "triage/detail.html",
+        suggestion=suggestion,
+        queue=queue if queue in (*queues.NAMED_QUEUES, "department") else "",
+        events=db.session.scalars(queues.timeline(suggestion.id)).all(),
+        replies=db.session.scalars(queues.public_replies(suggestion)).all(),
+        notes=db.session.scalars(queues.notes(suggestion.id)).all(),
+        children=db.session.scalars(queues.merged_children(suggestion.id)).all(),
+        extension=services.pending_extension(suggestion),
+        categories={c.code: c for c in active_categories()},
+        panels=panels,
+        forms=action_forms(suggestion, panels),
+        templates=reply_templates(suggestion) if current_user.role == Role.OFFICER else [],
+    )
