@@ -1,11 +1,17 @@
-"""Load real messages as demo suggestions, through the same intake service as real ones."""
+"""Load real messages as demo suggestions, through the same intake service as real ones.
+
+Items are received over the last 30 days and then moved along the workflow by
+the same services staff use, at plausible times, so queues show a realistic
+mix: new, signed, replied, closed, some overdue and some waiting for dispatch.
+"""
 
 from __future__ import annotations
 
 import csv
 import random
+import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,10 +19,10 @@ import sqlalchemy as sa
 from suggestions import clock, services
 from suggestions.extensions import db
 from suggestions.forms import BODY_MAX, BODY_MIN, TITLE_MAX
-from suggestions.models import Campaign, District, StaffUser, Suggestion
+from suggestions.models import Campaign, Category, Department, District, ReplyTemplate, StaffUser, Suggestion
 from suggestions.privacy import PhoneVault
 from suggestions.routing import RouteDecision
-from suggestions.workflow import Channel, Role
+from suggestions.workflow import Channel, Role, Satisfaction, Status
 
 DEMO_FILE = "tipdm2020c_attachment3_unlabelled_messages.csv"
 SEED = 20261121
@@ -60,12 +66,13 @@ def load_demo_suggestions(
     now = clock.now()
     messages = read_messages(Path(data_dir) / DEMO_FILE, count, rng)
     received = sorted(now - timedelta(seconds=rng.randint(600, days * 86400)) for _ in messages)
+    submitted = []
     for (title, body), received_at in zip(messages, received, strict=False):
         channel = rng.choice(channels)
         if channel == Channel.HOTLINE and operator is None:
             channel = Channel.WEB
         phone = demo_phone(rng) if channel == Channel.HOTLINE or rng.random() < 0.5 else None
-        services.submit_suggestion(
+        receipt = services.submit_suggestion(
             services.Intake(
                 body=body,
                 title=title,
@@ -79,5 +86,94 @@ def load_demo_suggestions(
             decision=decide(title, body),
             vault=vault,
             actor=operator if channel == Channel.HOTLINE else None,
+            now=received_at,
         )
+        submitted.append(receipt.suggestion)
+    dispatcher = db.session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.DISPATCHER).limit(1))
+    if dispatcher is not None and operator is not None:
+        DemoWorkflow(rng, now, dispatcher, operator).advance(submitted)
     return len(messages)
+
+
+def _at(start: datetime, rng: random.Random, low_hours: float, high_hours: float) -> datetime:
+    return start + timedelta(hours=rng.uniform(low_hours, high_hours))
+
+
+class DemoWorkflow:
+    """Moves demo items along the workflow at plausible past times, through the real services."""
+
+    def __init__(self, rng: random.Random, now: datetime, dispatcher: StaffUser, operator: StaffUser):
+        self.rng, self.now, self.dispatcher, self.operator = rng, now, dispatcher, operator
+        self._officers: dict[int, StaffUser] = {}
+        templates = db.session.scalars(sa.select(ReplyTemplate).where(ReplyTemplate.status.is_(None))).all()
+        self.interim = next((t.body for t in templates if "阶段性" in t.name), "您的建议已收悉，正在研究办理。")
+        self.replies = [t.body for t in templates if t.name.startswith("答复")] or ["经研究，已纳入工作计划。"]
+
+    def officer(self, department: Department) -> StaffUser:
+        """An officer of ``department``: a real account if there is one, else a demo account nobody can log in to."""
+        if department.id not in self._officers:
+            user = db.session.scalar(
+                sa.select(StaffUser).where(StaffUser.department_id == department.id, StaffUser.role == Role.OFFICER)
+            )
+            if user is None:
+                user = StaffUser(
+                    username=f"demo-officer-{department.id}",
+                    display_name=f"{department.name}承办人（演示数据）",
+                    role=Role.OFFICER,
+                    department=department,
+                    is_active=False,
+                )
+                user.set_password(secrets.token_urlsafe(24))
+                db.session.add(user)
+                db.session.flush()
+            self._officers[department.id] = user
+        return self._officers[department.id]
+
+    def advance(self, suggestions: list[Suggestion]) -> None:
+        for suggestion in suggestions:
+            self._advance(suggestion)
+
+    def _advance(self, s: Suggestion) -> None:
+        rng, t = self.rng, s.received_at
+        if s.status == Status.NEEDS_TRIAGE:
+            t = _at(t, rng, 1, 30)
+            if t > self.now or rng.random() < 0.35:
+                return  # still waiting for a dispatcher
+            label = (s.prediction_candidates or [[None]])[0][0]
+            category = db.session.scalar(sa.select(Category).where(Category.code == label)) if label else None
+            if category is None or category.department is None:
+                return
+            services.dispatch(s, category.department, actor=self.dispatcher, category=category, now=t)
+        if s.status != Status.DISPATCHED:
+            return
+        officer = self.officer(s.department)
+        t = _at(t, rng, 2, 40)
+        if t > self.now or rng.random() < 0.12:
+            return  # not signed for yet (some of these are overdue)
+        services.sign(s, actor=officer, now=t)
+        t = _at(t, rng, 20, 90)
+        if t < self.now and rng.random() < 0.5:
+            services.interim_reply(s, self.interim, actor=officer, now=t)
+        t = _at(t, rng, 48, 300)
+        if t > self.now or rng.random() < 0.25:
+            return
+        services.reply(s, rng.choice(self.replies), actor=officer, now=t)
+        t = _at(t, rng, 4, 40)
+        if t > self.now:
+            return
+        services.approve_reply(s, actor=self.dispatcher, now=t)
+        t = _at(t, rng, 4, 30)
+        if s.status != Status.CALLBACK_PENDING or t > self.now or rng.random() < 0.3:
+            return
+        roll = rng.random()
+        outcome = (
+            Satisfaction.SATISFIED
+            if roll < 0.6
+            else Satisfaction.BASICALLY_SATISFIED
+            if roll < 0.85
+            else Satisfaction.DISSATISFIED
+            if roll < 0.93
+            else Satisfaction.UNREACHABLE
+        )
+        note = "市民认为答复未解决实际问题" if outcome == Satisfaction.DISSATISFIED else ""
+        services.record_callback(s, outcome, actor=self.operator, note=note, now=t)

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from suggestions import clock
 from suggestions.extensions import db
-from suggestions.models import Campaign, Category, Department, District, StaffUser
-from suggestions.workflow import Role
+from suggestions.models import Campaign, Category, Department, District, ReplyTemplate, StaffUser, TimeLimit
+from suggestions.workflow import Role, Status, Step, TimeUnit, Urgency
 
 
 def load_seed_file() -> dict:
@@ -32,6 +32,8 @@ class SeedReport:
     categories: int = 0
     districts: int = 0
     campaigns: int = 0
+    time_limits: int = 0
+    reply_templates: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, password, role label)
 
 
@@ -77,6 +79,27 @@ def seed_reference_data(data: dict | None = None) -> SeedReport:
             )
         )
         report.campaigns += 1
+    if db.session.scalar(sa.select(sa.func.count(TimeLimit.id))) == 0:
+        for spec in data.get("time_limits", []):
+            db.session.add(
+                TimeLimit(
+                    step=Step(spec["step"]),
+                    urgency=Urgency(spec["urgency"]) if spec.get("urgency") else None,
+                    amount=spec["amount"],
+                    unit=TimeUnit(spec["unit"]),
+                )
+            )
+            report.time_limits += 1
+    if db.session.scalar(sa.select(sa.func.count(ReplyTemplate.id))) == 0:
+        for spec in data.get("reply_templates", []):
+            db.session.add(
+                ReplyTemplate(
+                    name=spec["name"],
+                    body=spec["body"],
+                    status=Status(spec["status"]) if spec.get("status") else None,
+                )
+            )
+            report.reply_templates += 1
     db.session.flush()
     return report
 
