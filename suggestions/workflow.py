@@ -339,11 +339,11 @@ def transition_for(action: Action) -> Transition:
 def check_transition(action: Action, current: Status | None, actor_kind: str, reason: str = "") -> Transition:
     """Return the transition for ``action`` from ``current`` or raise a WorkflowError explaining why not."""
     transition = transition_for(action)
+    if actor_kind not in transition.actors:
+        raise NotPermitted(f"您的角色不能执行「{transition.label}」。")
     if current not in transition.sources:
         where = STATUS_LABELS[current] if current else "新建"
         raise InvalidTransition(f"当前状态为「{where}」，不能执行「{transition.label}」。")
-    if actor_kind not in transition.actors:
-        raise NotPermitted(f"您的角色不能执行「{transition.label}」。")
     if transition.reason_required and not (reason or "").strip():
         raise ReasonRequired(f"「{transition.label}」需要填写原因。")
     return transition

@@ -60,8 +60,11 @@ def transition(
     category: Category | None = None,
     details: dict | None = None,
     now: datetime | None = None,
+    release_department: bool = False,
 ) -> SuggestionEvent:
     """Apply ``action`` to ``suggestion`` as the workflow table allows, and record it.
+
+    ``release_department`` takes the item away from its department (a return).
 
     :raise WorkflowError: if the table does not allow it; nothing is changed then.
     """
@@ -74,6 +77,9 @@ def transition(
         if department != previous_department:
             suggestion.assignee = None
         suggestion.department = department
+    elif release_department:
+        suggestion.assignee = None
+        suggestion.department = None
     if rule.target is not None:
         suggestion.status = rule.target
     if action in DISPATCHING:

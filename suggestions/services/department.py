@@ -53,9 +53,8 @@ def return_item(suggestion: Suggestion, *, actor: StaffUser, reason: str, now: d
         raise WorkflowError("该工单已由民心办指定承办，不能再退单。")
     if suggestion.return_due_at is not None and now > suggestion.return_due_at:
         raise WorkflowError("已超过退单时限，请按规定办理；确需调整请联系民心办改派。")
-    transition(suggestion, Action.RETURN, actor=actor, reason=reason, now=now)
+    transition(suggestion, Action.RETURN, actor=actor, reason=reason, now=now, release_department=True)
     suggestion.return_count += 1
-    suggestion.assignee = None
     return suggestion
 
 

@@ -235,6 +235,9 @@ def next_url(done: Suggestion, queue: str) -> str:
         )
         if following is not None:
             return url_for(".detail", suggestion_id=following.id, queue=queue)
+        if db.session.scalar(source.where(Suggestion.id == done.id)) is not None:
+            flash("这是队列中的最后一件。", "info")
+            return url_for(".detail", suggestion_id=done.id, queue=queue)
         flash("该队列已全部处理完。", "info")
         return url_for(".queue") if queue == "department" else url_for(".work_queue", name=queue)
     if can_see(current_user, done):

@@ -7,7 +7,7 @@ from suggestions.extensions import db
 from suggestions.models import Project
 from suggestions.workflow import Action, Adoption, InvalidTransition, ReasonRequired, Satisfaction, Status, WorkflowError
 from tests import factories
-from tests.suggestions.services.conftest import events_of
+from tests.suggestions.conftest import events_of
 
 
 def test_approved_reply_waits_for_a_callback_with_a_due_date(housing_item, staff):

@@ -10,7 +10,7 @@ from suggestions.extensions import db
 from suggestions.models import ExtensionRequest, Note, Reply
 from suggestions.workflow import Action, InvalidTransition, ReasonRequired, Status, WorkflowError
 from tests import factories
-from tests.suggestions.services.conftest import events_of
+from tests.suggestions.conftest import events_of
 
 
 def test_sign_moves_the_clock_to_the_reply_and_assigns_the_signer(housing_item, staff):

@@ -8,7 +8,7 @@ from suggestions.extensions import db
 from suggestions.models import RouteCorrection, Suggestion
 from suggestions.workflow import Action, InvalidTransition, ReasonRequired, Status, WorkflowError
 from tests import factories
-from tests.suggestions.services.conftest import events_of
+from tests.suggestions.conftest import events_of
 
 
 def test_dispatcher_dispatches_from_manual_queue(seeded, vault, staff):

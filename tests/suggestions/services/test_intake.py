@@ -9,7 +9,7 @@ from suggestions.models import Suggestion
 from suggestions.routing import RouteDecision
 from suggestions.workflow import Action, Channel, Status, WorkflowError
 from tests import factories
-from tests.suggestions.services.conftest import events_of
+from tests.suggestions.conftest import events_of
 
 
 def test_confident_prediction_dispatches_to_the_category_department(seeded, vault):

@@ -153,3 +153,111 @@ def test_manual_queue_warns_when_no_model_is_loaded(client, auth, staff, items, 
     app.extensions["classifier"] = ModelHolder(tmp_path / "missing.joblib", 0)
     auth.login(staff["dispatcher"])
     assert "未找到分类模型文件" in client.get("/triage").get_data(as_text=True)
+
+
+class TestFiltersAndSearch:
+    @pytest.fixture
+    def officer(self, client, auth, staff):
+        auth.login(staff["officer"])
+        return client
+
+    def test_jieba_search_finds_words_in_any_order(self, officer, vault, seeded):
+        housing = factories.category_coded("城乡建设")
+        wanted = factories.submit(vault, category=housing, title="老楼加装电梯的建议", body="小区是老楼，老人上下楼难。").suggestion
+        other = factories.submit(vault, category=housing, title="小区绿化", body="绿化带长期无人修剪。").suggestion
+        reversed_order = factories.submit(vault, category=housing, title="电梯", body="希望给我们这栋楼加装一部电梯。").suggestion
+        html = officer.get("/queue?q=加装电梯").get_data(as_text=True)
+        assert wanted.tracking_code in html and reversed_order.tracking_code in html
+        assert other.tracking_code not in html
+
+    def test_search_by_tracking_code(self, officer, vault, seeded):
+        housing = factories.category_coded("城乡建设")
+        first, second = (factories.submit(vault, category=housing).suggestion for _ in range(2))
+        html = officer.get(f"/queue?q={second.tracking_code}").get_data(as_text=True)
+        assert second.tracking_code in html and first.tracking_code not in html
+
+    def test_search_text_with_sql_wildcards_is_literal(self, officer, vault, seeded):
+        factories.submit(vault, category=factories.category_coded("城乡建设"), body="普通的建议内容，没有百分号。")
+        html = officer.get("/queue?q=%25").get_data(as_text=True)
+        assert "没有符合条件的工单" in html
+
+    def test_overdue_filter_and_flags(self, officer, vault, seeded):
+        from datetime import timedelta
+
+        from suggestions import clock
+
+        housing = factories.category_coded("城乡建设")
+        old = clock.now() - timedelta(days=20)
+        late = factories.submit(vault, category=housing, received_at=old, now=old).suggestion
+        fresh = factories.submit(vault, category=housing).suggestion
+        html = officer.get("/queue?deadline=overdue").get_data(as_text=True)
+        assert late.tracking_code in html and fresh.tracking_code not in html
+        assert "超期" in html
+        detail = officer.get(f"/suggestions/{late.id}").get_data(as_text=True)
+        assert 'badge--overdue' in detail
+
+    def test_due_soon_flag(self, officer, vault, seeded):
+        from datetime import timedelta
+
+        from suggestions import clock
+
+        housing = factories.category_coded("城乡建设")
+        suggestion = factories.submit(vault, category=housing).suggestion
+        suggestion.due_at = clock.now() + timedelta(hours=3)
+        db.session.commit()
+        html = officer.get("/queue?deadline=due_soon").get_data(as_text=True)
+        assert suggestion.tracking_code in html and "即将超期" in html
+
+    def test_filters_by_status_channel_district_and_assignee(self, officer, vault, seeded, staff):
+        from suggestions import services
+        from suggestions.workflow import Channel
+
+        housing = factories.category_coded("城乡建设")
+        hexi = factories.district_named("河西区")
+        a = factories.submit(vault, category=housing, district_id=hexi.id).suggestion
+        b = factories.submit(vault, category=housing, channel=Channel.QR).suggestion
+        services.sign(a, actor=staff["officer"])
+        db.session.commit()
+        assert b.tracking_code not in officer.get("/queue?status=signed").get_data(as_text=True)
+        assert a.tracking_code in officer.get(f"/queue?district={hexi.id}").get_data(as_text=True)
+        qr = officer.get("/queue?channel=qr").get_data(as_text=True)
+        assert b.tracking_code in qr and a.tracking_code not in qr
+        mine = officer.get("/queue?assignee=me").get_data(as_text=True)
+        assert a.tracking_code in mine and b.tracking_code not in mine
+        unassigned = officer.get("/queue?assignee=none").get_data(as_text=True)
+        assert b.tracking_code in unassigned and a.tracking_code not in unassigned
+
+    def test_date_range_and_sort(self, officer, vault, seeded):
+        from datetime import datetime
+
+        from suggestions import clock
+
+        housing = factories.category_coded("城乡建设")
+        early = datetime(2026, 3, 2, 10, tzinfo=clock.LOCAL_TZ)
+        late = datetime(2026, 3, 9, 10, tzinfo=clock.LOCAL_TZ)
+        a = factories.submit(vault, category=housing, received_at=early, now=early).suggestion
+        b = factories.submit(vault, category=housing, received_at=late, now=late).suggestion
+        html = officer.get("/queue?received_from=2026-03-01&received_to=2026-03-05").get_data(as_text=True)
+        assert a.tracking_code in html and b.tracking_code not in html
+        newest_first = officer.get("/queue?sort=-received").get_data(as_text=True)
+        assert newest_first.index(b.tracking_code) < newest_first.index(a.tracking_code)
+
+    def test_bad_filter_values_are_ignored_not_errors(self, officer, seeded):
+        for query in ("status=lost", "district=abc", "received_from=yesterday", "sort=;drop", "page=-3", "channel=fax"):
+            assert officer.get(f"/queue?{query}").status_code == 200
+
+    def test_operator_finds_earlier_calls_by_phone_number(self, client, auth, staff, vault, seeded):
+        call = factories.submit(vault, category=factories.category_coded("城乡建设"), phone="13911112222").suggestion
+        other = factories.submit(vault, category=factories.category_coded("城乡建设"), phone="13933334444").suggestion
+        auth.login(staff["operator"])
+        html = client.get("/queue?q=139 1111 2222").get_data(as_text=True)
+        assert call.tracking_code in html and other.tracking_code not in html
+
+    def test_pagination(self, officer, vault, seeded, app):
+        app.config["QUEUE_PAGE_SIZE"] = 2
+        housing = factories.category_coded("城乡建设")
+        codes = [factories.submit(vault, category=housing).suggestion.tracking_code for _ in range(5)]
+        first = officer.get("/queue").get_data(as_text=True)
+        third = officer.get("/queue?page=3").get_data(as_text=True)
+        assert codes[0] in first and codes[4] not in first
+        assert codes[4] in third and "第 3 / 3 页" in third

@@ -215,3 +215,81 @@ class TestTracking:
 def test_privacy_notice_page(client, seeded):
     html = client.get("/privacy").get_data(as_text=True)
     assert "个人信息保护说明" in html and "加密保存" in html
+
+
+class TestRatingAndMerged:
+    def login_to_track(self, client, suggestion, credential="5678"):
+        response = client.post("/track", data={"code": suggestion.tracking_code, "credential": credential})
+        assert response.status_code == 303
+        return client.get(response.headers["Location"]).get_data(as_text=True)
+
+    def test_resident_sees_the_reply_and_rates_it_once(self, app, housing_item):
+        from suggestions.workflow import Satisfaction
+
+        suggestion = housing_item(Status.REPLIED)
+        visitor = app.test_client()
+        page = self.login_to_track(visitor, suggestion)
+        assert "经研究，已将您的建议纳入老旧小区改造计划" in page and "评价答复" in page
+        response = visitor.post(
+            f"/track/{suggestion.tracking_code}/rate", data={"rating": "basically_satisfied", "comment": "希望尽快落实"}
+        )
+        assert response.status_code == 303
+        db.session.refresh(suggestion)
+        assert suggestion.resident_rating == Satisfaction.BASICALLY_SATISFIED
+        page = visitor.get(f"/track/{suggestion.tracking_code}").get_data(as_text=True)
+        assert "您的评价" in page and "评价答复" not in page
+
+    def test_rating_needs_a_choice_and_proof_of_access(self, app, housing_item):
+        suggestion = housing_item(Status.REPLIED)
+        stranger = app.test_client()
+        assert stranger.post(f"/track/{suggestion.tracking_code}/rate", data={"rating": "satisfied"}).status_code == 303
+        db.session.refresh(suggestion)
+        assert suggestion.resident_rating is None
+        visitor = app.test_client()
+        self.login_to_track(visitor, suggestion)
+        bad = visitor.post(f"/track/{suggestion.tracking_code}/rate", data={"rating": "thrilled"})
+        assert bad.status_code == 400 and "您对答复的评价" in bad.get_data(as_text=True)
+
+    def test_no_rating_form_before_the_reply(self, app, housing_item):
+        suggestion = housing_item(Status.SIGNED)
+        page = self.login_to_track(app.test_client(), suggestion)
+        assert "评价答复" not in page and "部门已签收" in page
+
+    def test_merged_resident_sees_the_masters_reply(self, app, housing_item, staff, vault):
+        from suggestions import services
+
+        master = housing_item(Status.IN_PROGRESS)
+        child = factories.submit(vault, category=factories.category_coded("城乡建设"), phone="13700001111").suggestion
+        services.merge(child, master, actor=staff["dispatcher"], reason="同一诉求")
+        services.reply(master, "已协调安排维修，预计本月完成。", actor=staff["officer"])
+        db.session.commit()
+        page = self.login_to_track(app.test_client(), child, "1111")
+        assert "已与同类建议合并办理" in page
+        assert "已协调安排维修，预计本月完成。" in page and "评价答复" in page
+        assert master.tracking_code not in page  # another resident's item stays private
+
+    def test_internal_notes_never_reach_the_resident(self, app, housing_item, staff):
+        from suggestions import services
+
+        suggestion = housing_item(Status.SIGNED)
+        services.add_note(suggestion, "内部：该市民多次来电，情绪激动", actor=staff["officer"])
+        db.session.commit()
+        page = self.login_to_track(app.test_client(), suggestion)
+        assert "情绪激动" not in page
+
+
+def test_adopted_page_lists_adopted_suggestions_without_personal_data(client, housing_item, staff):
+    from suggestions import services
+    from suggestions.models import Project
+
+    project = Project(year=2027, number=7, title="老旧小区加装电梯")
+    db.session.add(project)
+    suggestion = housing_item(Status.CLOSED, title="老楼加装电梯", contact_name="王女士")
+    services.decide_adoption(suggestion, "adopted", actor=staff["dispatcher"], project=project, reason="纳入2027年项目")
+    rejected = housing_item(Status.CLOSED, title="不予采纳的建议")
+    services.decide_adoption(rejected, "not_adopted", actor=staff["dispatcher"], reason="已有同类项目")
+    db.session.commit()
+    html = client.get("/adopted").get_data(as_text=True)
+    assert "老楼加装电梯" in html and "第7项「老旧小区加装电梯」" in html
+    assert "不予采纳的建议" not in html
+    assert "王女士" not in html and "138" not in html and suggestion.tracking_code not in html

@@ -1,0 +1,136 @@
+"""Admins edit the category -> department table in the UI."""
+
+import pytest
+import sqlalchemy as sa
+
+from suggestions.extensions import db
+from tests import factories
+
+
+def test_admin_sees_the_routing_table(client, auth, staff):
+    auth.login(staff["admin"])
+    html = client.get("/admin/routing").get_data(as_text=True)
+    assert "交通运输" in html and "市交通运输委员会" in html
+
+
+@pytest.mark.parametrize("role", ["operator", "dispatcher", "officer"])
+def test_only_admins_edit_routing(client, auth, staff, role):
+    auth.login(staff[role])
+    transport = factories.category_coded("交通运输")
+    assert client.get("/admin/routing").status_code == 403
+    assert client.post(f"/admin/routing/{transport.id}", data={"department": 1}).status_code == 403
+
+
+def test_changing_a_route_sends_new_suggestions_to_the_new_department(client, auth, staff, app):
+    auth.login(staff["admin"])
+    transport, police = factories.category_coded("交通运输"), factories.department_named("市公安局")
+    response = client.post(f"/admin/routing/{transport.id}", data={"department": police.id}, follow_redirects=True)
+    assert "现在派往「市公安局」" in response.get_data(as_text=True)
+    db.session.refresh(transport)
+    assert transport.department == police
+    suggestion = factories.submit(app.extensions["phone_vault"], category=transport).suggestion
+    assert suggestion.department == police
+
+
+def test_clearing_a_route_sends_the_category_to_manual_dispatch(client, auth, staff):
+    auth.login(staff["admin"])
+    transport = factories.category_coded("交通运输")
+    client.post(f"/admin/routing/{transport.id}", data={"department": ""})
+    db.session.refresh(transport)
+    assert transport.department is None
+
+
+def test_unknown_department_is_refused(client, auth, staff):
+    auth.login(staff["admin"])
+    transport = factories.category_coded("交通运输")
+    response = client.post(f"/admin/routing/{transport.id}", data={"department": "424242"}, follow_redirects=True)
+    assert "请选择有效的承办部门" in response.get_data(as_text=True)
+    db.session.refresh(transport)
+    assert transport.department.name == "市交通运输委员会"
+
+
+@pytest.fixture
+def admin(client, auth, staff):
+    auth.login(staff["admin"])
+    return client
+
+
+def test_admin_overview_warns_about_years_without_holiday_data(admin):
+    html = admin.get("/admin/").get_data(as_text=True)
+    assert "系统管理" in html
+    from datetime import date
+
+    from suggestions.workdays import package_covers
+
+    if not package_covers(date.today().year + 1):
+        assert f"{date.today().year + 1}年的法定节假日和调休安排尚未录入" in html
+
+
+def test_time_limits_are_edited_and_used_for_new_items(admin, app):
+    from suggestions.deadlines import limit_for
+    from suggestions.workflow import Step, Urgency
+
+    transport = factories.category_coded("交通运输")
+    response = admin.post(
+        "/admin/time-limits", data={"step": "reply", "category": transport.id, "urgency": "", "amount": 10,
+                                    "unit": "working_days"}
+    )
+    assert response.status_code == 303
+    assert limit_for(Step.REPLY, transport.id, Urgency.GENERAL).amount == 10
+    admin.post("/admin/time-limits", data={"step": "reply", "category": transport.id, "urgency": "", "amount": 8,
+                                           "unit": "working_days"})
+    assert limit_for(Step.REPLY, transport.id, Urgency.GENERAL).amount == 8  # replaced, not duplicated
+    bad = admin.post("/admin/time-limits", data={"step": "reply", "amount": 0, "unit": "working_days"})
+    assert bad.status_code == 400 and "时限应为正整数" in bad.get_data(as_text=True)
+
+
+def test_calendar_days_are_added_for_uncovered_years(admin):
+    from datetime import date
+
+    from suggestions.workdays import load_calendar
+
+    response = admin.post("/admin/calendar", data={"day": "2099-01-02", "is_workday": "0", "note": "元旦"})
+    assert response.status_code == 303
+    assert not load_calendar(date(2099, 1, 1)).is_workday(date(2099, 1, 2))
+    html = admin.get("/admin/calendar?year=2099").get_data(as_text=True)
+    assert "元旦" in html and "不在日历软件包内" in html
+
+
+def test_reply_templates_campaigns_projects_and_staff(admin):
+    assert admin.post("/admin/reply-templates", data={"name": "通用答复", "body": "感谢您的建议。", "status": "",
+                                                      "is_active": "y"}).status_code == 303
+    assert "通用答复" in admin.get("/admin/reply-templates").get_data(as_text=True)
+    assert admin.post("/admin/campaigns", data={"year": 2027, "name": "2028年民心工程金点子征集",
+                                                "opens_on": "2027-09-01", "closes_on": "2027-09-27",
+                                                "topics": "就业，教育、养老"}).status_code == 303
+    from suggestions.models import Campaign, Project, StaffUser
+
+    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == 2027))
+    assert campaign.topics == ["就业", "教育", "养老"]
+    backwards = admin.post("/admin/campaigns", data={"year": 2027, "name": "x", "opens_on": "2027-09-27",
+                                                     "closes_on": "2027-09-01", "topics": "就业"})
+    assert backwards.status_code == 400 and "截止日期不能早于开始日期" in backwards.get_data(as_text=True)
+    assert admin.post("/admin/projects", data={"year": 2027, "number": 1, "title": "一老一小服务提升"}).status_code == 303
+    clash = admin.post("/admin/projects", data={"year": 2027, "number": 1, "title": "重复序号"})
+    assert clash.status_code == 400 and "已有第1项" in clash.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 1
+    water = factories.department_named("市水务局")
+    assert admin.post("/admin/staff", data={"username": "water.li", "display_name": "李工", "role": "officer",
+                                            "department": water.id, "password": "long-enough-1"}).status_code == 303
+    created = db.session.scalar(sa.select(StaffUser).where(StaffUser.username == "water.li"))
+    assert created.department == water and created.check_password("long-enough-1")
+    no_department = admin.post("/admin/staff", data={"username": "x.y", "display_name": "x", "role": "officer",
+                                                     "password": "long-enough-1"})
+    assert no_department.status_code == 400 and "必须选择所属部门" in no_department.get_data(as_text=True)
+
+
+def test_admin_cannot_deactivate_themselves(admin, staff):
+    response = admin.post(f"/admin/staff/{staff['admin'].id}/toggle", follow_redirects=True)
+    assert "不能停用自己的账号" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/time-limits", "/admin/calendar", "/admin/reply-templates",
+                                  "/admin/campaigns", "/admin/projects", "/admin/staff"])
+def test_admin_pages_are_for_admins_only(client, auth, staff, path):
+    auth.login(staff["dispatcher"])
+    assert client.get(path).status_code == 403

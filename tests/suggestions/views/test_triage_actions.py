@@ -1,0 +1,200 @@
+"""Every action panel over HTTP: thin views, one service call, flash, and on to the next item."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from suggestions.extensions import db
+from suggestions.models import Note, Project, Reply, SuggestionEvent
+from suggestions.workflow import Action, Status
+from tests import factories
+from tests.suggestions.conftest import events_of
+
+
+@pytest.fixture
+def officer(client, auth, staff):
+    auth.login(staff["officer"])
+    return client
+
+
+@pytest.fixture
+def dispatcher(client, auth, staff):
+    auth.login(staff["dispatcher"])
+    return client
+
+
+def post(client, suggestion, name, **data):
+    return client.post(f"/suggestions/{suggestion.id}/{name}", data={f"{name}-{k}": v for k, v in data.items()})
+
+
+def test_officer_signs_replies_and_the_reply_is_public(officer, housing_item):
+    suggestion = housing_item()
+    assert post(officer, suggestion, "sign").status_code == 303
+    response = post(officer, suggestion, "reply", body="经研究，已将加装电梯纳入明年计划。")
+    assert response.status_code == 303
+    db.session.refresh(suggestion)
+    assert suggestion.status == Status.REPLIED
+    assert db.session.scalar(sa.select(Reply.body)) == "经研究，已将加装电梯纳入明年计划。"
+
+
+def test_action_on_the_wrong_state_is_refused_with_a_message_and_changes_nothing(officer, housing_item):
+    suggestion = housing_item()
+    before = len(events_of(suggestion))
+    response = post(officer, suggestion, "reply", body="还没签收就直接答复市民的建议")
+    page = officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "当前状态为「已派单」，不能执行「答复」" in page
+    db.session.refresh(suggestion)
+    assert suggestion.status == Status.DISPATCHED and len(events_of(suggestion)) == before
+
+
+def test_missing_reason_is_refused(officer, housing_item):
+    suggestion = housing_item()
+    response = post(officer, suggestion, "return", reason="")
+    assert "请填写原因" in officer.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.refresh(suggestion)
+    assert suggestion.status == Status.DISPATCHED
+
+
+def test_return_goes_back_to_the_queue_because_the_item_is_gone(officer, housing_item):
+    suggestion = housing_item()
+    response = post(officer, suggestion, "return", reason="属于规划部门职责")
+    assert response.headers["Location"] == "/queue"
+    assert officer.get(f"/suggestions/{suggestion.id}").status_code == 404
+
+
+def test_next_in_queue_moves_on_after_signing(officer, housing_item):
+    first, second = housing_item(), housing_item()
+    response = post(officer, first, "sign", queue="department")
+    assert response.headers["Location"] == f"/suggestions/{second.id}?queue=department"
+
+
+def test_unknown_action_is_404_and_wrong_role_is_403(officer, housing_item):
+    suggestion = housing_item()
+    assert post(officer, suggestion, "teleport").status_code == 404
+    assert post(officer, suggestion, "approve_reply").status_code == 403
+
+
+def test_notes_stay_internal(officer, app, housing_item):
+    suggestion = housing_item(Status.SIGNED)
+    post(officer, suggestion, "note", body="已电话联系街道，周五现场查看")
+    assert db.session.scalar(sa.select(Note.body)) == "已电话联系街道，周五现场查看"
+    html = officer.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert "已电话联系街道" in html
+
+
+def test_extension_request_and_approval(client, auth, staff, housing_item):
+    suggestion = housing_item(Status.IN_PROGRESS)
+    auth.login(staff["officer"])
+    post(client, suggestion, "request_extension", working_days="5", reason="需要多部门会商")
+    auth.logout()
+    auth.login(staff["dispatcher"])
+    queue = client.get("/work/extensions").get_data(as_text=True)
+    assert suggestion.tracking_code in queue
+    old_due = suggestion.reply_due_at
+    assert post(client, suggestion, "approve_extension", queue="extensions").status_code == 303
+    db.session.refresh(suggestion)
+    assert suggestion.status == Status.IN_PROGRESS and suggestion.reply_due_at > old_due
+
+
+def test_review_send_back_and_approve(dispatcher, housing_item):
+    suggestion = housing_item(Status.REPLIED)
+    assert suggestion.tracking_code in dispatcher.get("/work/review").get_data(as_text=True)
+    post(dispatcher, suggestion, "send_back", reason="请补充具体开工时间")
+    db.session.refresh(suggestion)
+    assert suggestion.status == Status.IN_PROGRESS
+
+
+def test_operator_records_a_callback_from_the_console(client, auth, staff, housing_item):
+    suggestion = housing_item(Status.CALLBACK_PENDING)
+    auth.login(staff["operator"])
+    console = client.get("/work/callbacks").get_data(as_text=True)
+    assert suggestion.tracking_code in console and "138****5678" in console
+    post(client, suggestion, "callback", outcome="dissatisfied", note="电梯还没装", queue="callbacks")
+    db.session.refresh(suggestion)
+    assert suggestion.status == Status.REDO
+
+
+def test_officers_cannot_open_the_callback_console(client, auth, staff):
+    auth.login(staff["officer"])
+    assert client.get("/work/callbacks").status_code == 403
+
+
+def test_dispatcher_merges_by_tracking_code(dispatcher, housing_item):
+    master, duplicate = housing_item(), housing_item()
+    post(dispatcher, duplicate, "merge", master_code=master.tracking_code.lower(), reason="同一小区同一诉求")
+    db.session.refresh(duplicate)
+    assert duplicate.merged_into_id == master.id
+    html = dispatcher.get(f"/suggestions/{master.id}").get_data(as_text=True)
+    assert duplicate.tracking_code in html
+
+
+def test_merge_with_an_unknown_code_is_refused(dispatcher, housing_item):
+    duplicate = housing_item()
+    response = post(dispatcher, duplicate, "merge", master_code="JDZ-2026-999999", reason="重复")
+    assert "找不到该追踪码" in dispatcher.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_adoption_links_a_project(dispatcher, housing_item):
+    project = Project(year=2027, number=5, title="老旧小区改造提升")
+    db.session.add(project)
+    db.session.commit()
+    suggestion = housing_item(Status.CLOSED)
+    post(dispatcher, suggestion, "adoption", outcome="adopted", project=str(project.id), reason="纳入改造项目")
+    db.session.refresh(suggestion)
+    assert suggestion.project_id == project.id
+
+
+def test_correct_route_from_the_detail_page(officer, housing_item):
+    suggestion = housing_item(Status.SIGNED)
+    environment = factories.category_coded("环境保护")
+    post(officer, suggestion, "correct_route", category=str(environment.id), reason="实为扬尘污染")
+    assert events_of(suggestion)[-1].action == Action.CORRECT_ROUTE
+
+
+class TestReveal:
+    def test_reveal_shows_the_number_once_uncached_and_audits_it(self, client, auth, staff, housing_item):
+        suggestion = housing_item()
+        auth.login(staff["operator"])
+        response = client.post(f"/suggestions/{suggestion.id}/reveal", data={"reveal-reason": "回访需要拨号"})
+        assert response.status_code == 200
+        assert "13812345678" in response.get_data(as_text=True)
+        assert response.headers["Cache-Control"] == "no-store"
+        event = db.session.scalar(sa.select(SuggestionEvent).order_by(SuggestionEvent.id.desc()))
+        assert (event.action, event.reason) == (Action.REVEAL_CONTACT, "回访需要拨号")
+        # the detail page itself stays masked
+        assert "13812345678" not in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+
+    def test_reveal_without_a_reason_shows_nothing(self, client, auth, staff, housing_item):
+        suggestion = housing_item()
+        auth.login(staff["operator"])
+        response = client.post(f"/suggestions/{suggestion.id}/reveal", data={"reveal-reason": ""})
+        assert response.status_code == 303
+        assert "13812345678" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_bulk_sign_and_assign(officer, staff, housing_item):
+    items = [housing_item() for _ in range(3)]
+    response = officer.post("/queue/bulk", data={"ids": [s.id for s in items], "operation": "sign"})
+    assert response.status_code == 303
+    assert {db.session.get(type(s), s.id).status for s in items} == {Status.SIGNED}
+    colleague = factories.StaffUserFactory(role="officer", department=staff["officer"].department)
+    officer.post("/queue/bulk", data={"ids": [s.id for s in items], "operation": "assign", "assignee": colleague.id})
+    assert {db.session.get(type(s), s.id).assignee_id for s in items} == {colleague.id}
+
+
+def test_bulk_ignores_other_departments_items(officer, app, seeded):
+    outsider = factories.submit(app.extensions["phone_vault"], category=factories.category_coded("交通运输")).suggestion
+    officer.post("/queue/bulk", data={"ids": [outsider.id], "operation": "sign"})
+    db.session.refresh(outsider)
+    assert outsider.status == Status.DISPATCHED
+
+
+def test_reply_template_is_offered_to_officers(officer, housing_item):
+    from suggestions import seeding
+
+    seeding.seed_reference_data()
+    db.session.commit()
+    html = officer.get(f"/suggestions/{housing_item(Status.SIGNED).id}").get_data(as_text=True)
+    assert "使用答复模板" in html and "答复：纳入研究计划" in html
+    assert re.search(r'<select id="reply-template"[^>]*data-fills="reply-body"', html)
