@@ -18,10 +18,21 @@ from suggestions.workflow import OPEN_STATUSES, Adoption, Channel, Status
 
 TRACKING_CODE_RE = re.compile(r"^\s*JDZ-?(\d{4})-?(\d{1,9})\s*$", re.IGNORECASE)
 
+# Queue rows show district, category, department and assignee.  Loading them with
+# separate IN queries keeps the page query a plain indexed walk: with LEFT JOINs
+# SQLite would join every match before applying ORDER BY ... LIMIT.
+ROW_RELATIONS = (
+    sa.orm.selectinload(Suggestion.district),
+    sa.orm.selectinload(Suggestion.category),
+    sa.orm.selectinload(Suggestion.department),
+    sa.orm.selectinload(Suggestion.assignee),
+)
+
 SORTS = {
     "received": (Suggestion.received_at, Suggestion.id),
     "-received": (Suggestion.received_at.desc(), Suggestion.id.desc()),
-    "due": (Suggestion.due_at.is_(None), Suggestion.due_at, Suggestion.id),
+    # Items whose clock is not running (no due date) go last on both databases.
+    "due": (Suggestion.due_at.asc().nulls_last(), Suggestion.id),
 }
 
 # Named queues staff work through; "next in queue" stays within the one they came from.
@@ -54,7 +65,7 @@ class QueueFilter:
 
 def filtered(f: QueueFilter, now: datetime, due_soon: timedelta) -> sa.Select:
     """Suggestions matching ``f``, in the requested order."""
-    query = sa.select(Suggestion)
+    query = sa.select(Suggestion).options(*ROW_RELATIONS)
     statuses = f.statuses or sorted(OPEN_STATUSES)
     query = query.where(Suggestion.status.in_(statuses))
     if f.department_id is not None:
@@ -114,6 +125,7 @@ def department_queue(department_id: int) -> sa.Select:
     """Open items held by one department, oldest first."""
     return (
         sa.select(Suggestion)
+        .options(*ROW_RELATIONS)
         .where(Suggestion.department_id == department_id, Suggestion.status.in_(OPEN_STATUSES))
         .order_by(Suggestion.received_at, Suggestion.id)
     )
@@ -122,7 +134,12 @@ def department_queue(department_id: int) -> sa.Select:
 def named_queue(name: str) -> sa.Select:
     """One of the campaign office's work queues (triage, review, extensions, callbacks), oldest first."""
     _label, statuses = NAMED_QUEUES[name]
-    return sa.select(Suggestion).where(Suggestion.status.in_(statuses)).order_by(Suggestion.received_at, Suggestion.id)
+    return (
+        sa.select(Suggestion)
+        .options(*ROW_RELATIONS)
+        .where(Suggestion.status.in_(statuses))
+        .order_by(Suggestion.received_at, Suggestion.id)
+    )
 
 
 def triage_queue() -> sa.Select:
@@ -132,8 +149,11 @@ def triage_queue() -> sa.Select:
 
 def open_items() -> sa.Select:
     """Every open item across departments, oldest first."""
-    return sa.select(Suggestion).where(Suggestion.status.in_(OPEN_STATUSES)).order_by(
-        Suggestion.received_at, Suggestion.id
+    return (
+        sa.select(Suggestion)
+        .options(*ROW_RELATIONS)
+        .where(Suggestion.status.in_(OPEN_STATUSES))
+        .order_by(Suggestion.received_at, Suggestion.id)
     )
 
 
@@ -152,6 +172,7 @@ def callback_queue() -> sa.Select:
     )
     return (
         sa.select(Suggestion)
+        .options(*ROW_RELATIONS)
         .where(sa.or_(Suggestion.status == Status.CALLBACK_PENDING, Suggestion.id.in_(merged_waiting)))
         .order_by(Suggestion.callback_due_at.is_(None), Suggestion.callback_due_at, Suggestion.id)
     )
@@ -168,9 +189,7 @@ def next_in_queue(queue: sa.Select, after: Suggestion) -> sa.Select:
 
 
 def timeline(suggestion_id: int) -> sa.Select:
-    return sa.select(SuggestionEvent).where(SuggestionEvent.suggestion_id == suggestion_id).order_by(
-        SuggestionEvent.id
-    )
+    return sa.select(SuggestionEvent).where(SuggestionEvent.suggestion_id == suggestion_id).order_by(SuggestionEvent.id)
 
 
 def public_replies(suggestion: Suggestion) -> sa.Select:

@@ -115,15 +115,18 @@ def campaign_totals(since: datetime) -> dict:
     received = sa.select(sa.func.count(Suggestion.id)).where(Suggestion.received_at >= since)
     total = db.session.scalar(received) or 0
     merged = db.session.scalar(received.where(Suggestion.status == Status.MERGED)) or 0
-    flagged = db.session.scalar(
-        sa.select(sa.func.count(SuggestionEvent.id)).where(
-            SuggestionEvent.created_at >= since, SuggestionEvent.action == Action.FLAG_FOR_TRIAGE
+    flagged = (
+        db.session.scalar(
+            sa.select(sa.func.count(SuggestionEvent.id)).where(
+                SuggestionEvent.created_at >= since, SuggestionEvent.action == Action.FLAG_FOR_TRIAGE
+            )
         )
-    ) or 0
+        or 0
+    )
     evaluated = db.session.scalar(received.where(Suggestion.adoption.is_not(None))) or 0
-    adopted = db.session.scalar(
-        received.where(Suggestion.adoption.in_([Adoption.ADOPTED, Adoption.PARTIALLY_ADOPTED]))
-    ) or 0
+    adopted = (
+        db.session.scalar(received.where(Suggestion.adoption.in_([Adoption.ADOPTED, Adoption.PARTIALLY_ADOPTED]))) or 0
+    )
     return {
         "received": total,
         "manual_share": ratio(flagged, total),

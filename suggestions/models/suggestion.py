@@ -122,6 +122,11 @@ class Suggestion(db.Model):
         sa.Index("ix_suggestions_department_status_received", "department_id", "status", "received_at"),
         sa.Index("ix_suggestions_status_received", "status", "received_at"),
         sa.Index("ix_suggestions_department_due", "department_id", "due_at"),
+        # Queue pages walk these in order and stop after one page, instead of sorting every match.
+        sa.Index("ix_suggestions_department_received", "department_id", "received_at", "id"),
+        # Counting a department's overdue items reads only this index.
+        sa.Index("ix_suggestions_department_status_due", "department_id", "status", "due_at"),
+        sa.Index("ix_suggestions_received", "received_at", "id"),
         sa.Index("ix_suggestions_status_due", "status", "due_at"),
         sa.Index("ix_suggestions_adoption", "adoption"),
     )

@@ -72,7 +72,9 @@ def record_callback(
     if suggestion.status == Status.MERGED:
         return _merged_callback(suggestion, outcome, actor, note, now)
     if outcome in (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED):
-        transition(suggestion, Action.CALLBACK_SATISFIED, actor=actor, reason=note, details={"outcome": outcome}, now=now)
+        transition(
+            suggestion, Action.CALLBACK_SATISFIED, actor=actor, reason=note, details={"outcome": outcome}, now=now
+        )
         _close(suggestion, outcome, now)
     elif outcome == Satisfaction.DISSATISFIED:
         transition(suggestion, Action.CALLBACK_DISSATISFIED, actor=actor, reason=note, now=now)
@@ -128,9 +130,7 @@ def answered(suggestion: Suggestion) -> bool:
     return suggestion.status in ANSWERED
 
 
-def rate(
-    suggestion: Suggestion, rating: Satisfaction, *, comment: str = "", now: datetime | None = None
-) -> Suggestion:
+def rate(suggestion: Suggestion, rating: Satisfaction, *, comment: str = "", now: datetime | None = None) -> Suggestion:
     """Record the resident's own rating of the reply, from the tracking page (once)."""
     rating = Satisfaction(rating)
     if rating == Satisfaction.UNREACHABLE:

@@ -73,9 +73,7 @@ def assign(
         _same_department(suggestion, actor)
         if assignee.role != Role.OFFICER or assignee.department_id != suggestion.department_id:
             raise WorkflowError(f"{assignee.display_name} 不是承办部门的工作人员。")
-        transition(
-            suggestion, Action.ASSIGN, actor=actor, details={"assignee": assignee.display_name}, now=now
-        )
+        transition(suggestion, Action.ASSIGN, actor=actor, details={"assignee": assignee.display_name}, now=now)
         suggestion.assignee = assignee
         done.append(suggestion)
     return done
@@ -143,7 +141,12 @@ def request_extension(
     if not 1 <= working_days <= MAX_EXTENSION_DAYS:
         raise WorkflowError(f"延期天数应为 1–{MAX_EXTENSION_DAYS} 个工作日。")
     transition(
-        suggestion, Action.REQUEST_EXTENSION, actor=actor, reason=reason, details={"working_days": working_days}, now=now
+        suggestion,
+        Action.REQUEST_EXTENSION,
+        actor=actor,
+        reason=reason,
+        details={"working_days": working_days},
+        now=now,
     )
     request = ExtensionRequest(
         suggestion_id=suggestion.id,
@@ -187,7 +190,10 @@ def decide_extension(
         action,
         actor=actor,
         reason=reason,
-        details={"working_days": request.working_days, "new_due_at": request.new_due_at.isoformat() if approve else None},
+        details={
+            "working_days": request.working_days,
+            "new_due_at": request.new_due_at.isoformat() if approve else None,
+        },
         now=now,
     )
     request.approved = approve

@@ -129,9 +129,7 @@ def record_correction(
 ) -> RouteCorrection | None:
     """Store a correction when a person's route differs from the model's prediction."""
     predicted = suggestion.predicted_category
-    predicted_category = (
-        db.session.scalar(sa.select(Category).where(Category.code == predicted)) if predicted else None
-    )
+    predicted_category = db.session.scalar(sa.select(Category).where(Category.code == predicted)) if predicted else None
     predicted_department = predicted_category.department if predicted_category else None
     corrected_code = category.code if category else None
     if not force and corrected_code == predicted and department == predicted_department:

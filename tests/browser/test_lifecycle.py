@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.browser]
 def submit_on_phone(page, base_url) -> str:
     page.goto(base_url + "/")
     page.get_by_label("标题").fill("老楼加装电梯")
-    page.get_by_label("建议内容").fill("我们小区是八十年代的老楼，住了很多老人，上下楼非常困难，建议尽快为老旧小区加装电梯，改造老旧住房。")
+    page.get_by_label("建议内容").fill(
+        "我们小区是八十年代的老楼，住了很多老人，上下楼非常困难，建议尽快为老旧小区加装电梯，改造老旧住房。"
+    )
     page.get_by_label("所在区").select_option(label="南开区")
     page.get_by_label("手机号码（选填）").fill("13822223333")
     page.get_by_label("我已阅读并同意《个人信息保护说明》").check()
@@ -35,7 +37,9 @@ def test_officer_signs_and_replies_resident_sees_and_rates_then_callback_closes(
     open_item(officer, base_url, code)
     officer.get_by_role("button", name="签收").click()
     assert "已签收" in officer.locator(".flash--success").inner_text()
-    officer.get_by_label("答复内容").first.fill("您好！经研究，已将您小区纳入明年老旧小区加装电梯计划，预计明年三季度开工。")
+    officer.get_by_label("答复内容").first.fill(
+        "您好！经研究，已将您小区纳入明年老旧小区加装电梯计划，预计明年三季度开工。"
+    )
     officer.get_by_role("button", name="答复市民").click()
     assert "答复已提交" in officer.locator(".flash--success").inner_text()
 

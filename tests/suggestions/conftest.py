@@ -24,7 +24,9 @@ def housing_item(seeded, vault, staff):
     """Make an item in the housing commission's queue and walk it to ``status`` through the services."""
 
     def make(status=Status.DISPATCHED, phone="13812345678", **kwargs):
-        suggestion = factories.submit(vault, category=factories.category_coded("城乡建设"), phone=phone, **kwargs).suggestion
+        suggestion = factories.submit(
+            vault, category=factories.category_coded("城乡建设"), phone=phone, **kwargs
+        ).suggestion
         officer, dispatcher = staff["officer"], staff["dispatcher"]
         path = [Status.SIGNED, Status.IN_PROGRESS, Status.REPLIED, Status.CALLBACK_PENDING, Status.CLOSED]
         steps = {

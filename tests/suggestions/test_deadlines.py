@@ -41,7 +41,9 @@ def test_most_specific_limit_wins(app, seeded):
             TimeLimit(step=Step.REPLY, amount=15, unit=TimeUnit.WORKING_DAYS),
             TimeLimit(step=Step.REPLY, urgency=Urgency.COMPLEX, amount=20, unit=TimeUnit.WORKING_DAYS),
             TimeLimit(step=Step.REPLY, category=transport, amount=10, unit=TimeUnit.WORKING_DAYS),
-            TimeLimit(step=Step.REPLY, category=transport, urgency=Urgency.COMPLEX, amount=12, unit=TimeUnit.WORKING_DAYS),
+            TimeLimit(
+                step=Step.REPLY, category=transport, urgency=Urgency.COMPLEX, amount=12, unit=TimeUnit.WORKING_DAYS
+            ),
         ]
     )
     db.session.commit()
@@ -58,8 +60,10 @@ def test_dispatch_sets_every_department_deadline(app, seeded):
     suggestion = factories.submit(
         vault, category=factories.category_coded("交通运输"), received_at=received, now=received
     ).suggestion
-    local = {name: clock.local(getattr(suggestion, name)).date().isoformat() for name in
-             ("sign_due_at", "return_due_at", "first_reply_due_at", "reply_due_at")}
+    local = {
+        name: clock.local(getattr(suggestion, name)).date().isoformat()
+        for name in ("sign_due_at", "return_due_at", "first_reply_due_at", "reply_due_at")
+    }
     assert local == {
         "sign_due_at": "2026-10-08",
         "return_due_at": "2026-10-08",
@@ -70,9 +74,7 @@ def test_dispatch_sets_every_department_deadline(app, seeded):
     assert current_due(suggestion) == suggestion.sign_due_at
 
 
-@pytest.mark.parametrize(
-    ("hours_left", "state"), [(-1, "overdue"), (5, "due_soon"), (23.9, "due_soon"), (48, None)]
-)
+@pytest.mark.parametrize(("hours_left", "state"), [(-1, "overdue"), (5, "due_soon"), (23.9, "due_soon"), (48, None)])
 def test_deadline_state(hours_left, state):
     now = clock.now()
     assert deadline_state(now + timedelta(hours=hours_left), now, timedelta(hours=24)) == state

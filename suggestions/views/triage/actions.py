@@ -130,9 +130,7 @@ ACTION_VIEWS: dict[str, ActionView] = {
     ),
     "interim_reply": ActionView(
         forms.ReplyForm,
-        _say(
-            lambda s, f, u: services.interim_reply(s, f.body.data, actor=u), "阶段性答复已发布，市民可在追踪页看到。"
-        ),
+        _say(lambda s, f, u: services.interim_reply(s, f.body.data, actor=u), "阶段性答复已发布，市民可在追踪页看到。"),
     ),
     "reply": ActionView(
         forms.ReplyForm,
@@ -226,9 +224,7 @@ def next_url(done: Suggestion, queue: str) -> str:
         return url_for(".work_queue", name=queue[: -len("-list")])
     if queue in queues.NAMED_QUEUES or queue == "department":
         source = (
-            queues.department_queue(current_user.department_id)
-            if queue == "department"
-            else queues.named_queue(queue)
+            queues.department_queue(current_user.department_id) if queue == "department" else queues.named_queue(queue)
         )
         following = db.session.scalar(queues.next_in_queue(source, done)) or db.session.scalar(
             source.where(Suggestion.id != done.id).limit(1)
@@ -251,21 +247,33 @@ def bulk():
     """Bulk sign-for (officers) and bulk assignment within a department."""
     form = forms.BulkForm()
     department_id = current_user.department_id if current_user.role == Role.OFFICER else None
-    form.assignee.choices = officer_choices(department_id) if department_id else [(None, "请选择")] + [
-        (o.id, o.display_name)
-        for o in db.session.scalars(sa.select(StaffUser).where(StaffUser.role == Role.OFFICER, StaffUser.is_active))
-    ]
+    form.assignee.choices = (
+        officer_choices(department_id)
+        if department_id
+        else [(None, "请选择")]
+        + [
+            (o.id, o.display_name)
+            for o in db.session.scalars(sa.select(StaffUser).where(StaffUser.role == Role.OFFICER, StaffUser.is_active))
+        ]
+    )
     if not form.validate_on_submit():
         flash("；".join(error for errors in form.errors.values() for error in errors), "error")
         return redirect(request.referrer if _same_site(request.referrer) else url_for(".queue"), 303)
-    items = [s for s in db.session.scalars(sa.select(Suggestion).where(Suggestion.id.in_(form.ids.data)))
-             if can_see(current_user, s)]
+    items = [
+        s
+        for s in db.session.scalars(sa.select(Suggestion).where(Suggestion.id.in_(form.ids.data)))
+        if can_see(current_user, s)
+    ]
     try:
         if form.operation.data == "sign":
             if current_user.role != Role.OFFICER:
                 abort(403)
             skipped = services.bulk_sign(items, actor=current_user)
-            message = f"已签收 {len(items) - len(skipped)} 件" + (f"，{len(skipped)} 件不可签收已跳过" if skipped else "") + "。"
+            message = (
+                f"已签收 {len(items) - len(skipped)} 件"
+                + (f"，{len(skipped)} 件不可签收已跳过" if skipped else "")
+                + "。"
+            )
         else:
             assignee = db.session.get(StaffUser, form.assignee.data) if form.assignee.data else None
             if assignee is None:

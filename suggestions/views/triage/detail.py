@@ -50,7 +50,9 @@ def panels_for(suggestion) -> list[str]:
         panel = PANEL_FOR_ACTION.get(rule.action)
         if panel and panel not in panels:
             panels.append(panel)
-    if suggestion.status == Status.MERGED and (suggestion.callback_result is not None or not services.answered(suggestion)):
+    if suggestion.status == Status.MERGED and (
+        suggestion.callback_result is not None or not services.answered(suggestion)
+    ):
         panels = [p for p in panels if p != "callback"]
     if not suggestion.has_phone:
         panels = [p for p in panels if p != "reveal"]

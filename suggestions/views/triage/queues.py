@@ -76,9 +76,7 @@ def queue():
     bulk = BulkForm()
     bulk.assignee.choices = officer_choices(current_user.department_id) if current_user.department_id else []
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template(
-        "triage/queue.html", page=page, filters=form, bulk=bulk, args=args, queue_name="department"
-    )
+    return render_template("triage/queue.html", page=page, filters=form, bulk=bulk, args=args, queue_name="department")
 
 
 @bp.route("/work/<name>")

@@ -5,7 +5,15 @@ import pytest
 from suggestions import services
 from suggestions.extensions import db
 from suggestions.models import Project
-from suggestions.workflow import Action, Adoption, InvalidTransition, ReasonRequired, Satisfaction, Status, WorkflowError
+from suggestions.workflow import (
+    Action,
+    Adoption,
+    InvalidTransition,
+    ReasonRequired,
+    Satisfaction,
+    Status,
+    WorkflowError,
+)
 from tests import factories
 from tests.suggestions.conftest import events_of
 

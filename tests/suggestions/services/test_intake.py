@@ -129,5 +129,3 @@ def test_empty_body_is_refused_by_the_service_too(seeded, vault):
         services.submit_suggestion(
             services.Intake(body="   "), channel=Channel.WEB, decision=RouteDecision(), vault=vault
         )
-
-

@@ -72,13 +72,15 @@ def test_time_limits_are_edited_and_used_for_new_items(admin, app):
 
     transport = factories.category_coded("交通运输")
     response = admin.post(
-        "/admin/time-limits", data={"step": "reply", "category": transport.id, "urgency": "", "amount": 10,
-                                    "unit": "working_days"}
+        "/admin/time-limits",
+        data={"step": "reply", "category": transport.id, "urgency": "", "amount": 10, "unit": "working_days"},
     )
     assert response.status_code == 303
     assert limit_for(Step.REPLY, transport.id, Urgency.GENERAL).amount == 10
-    admin.post("/admin/time-limits", data={"step": "reply", "category": transport.id, "urgency": "", "amount": 8,
-                                           "unit": "working_days"})
+    admin.post(
+        "/admin/time-limits",
+        data={"step": "reply", "category": transport.id, "urgency": "", "amount": 8, "unit": "working_days"},
+    )
     assert limit_for(Step.REPLY, transport.id, Urgency.GENERAL).amount == 8  # replaced, not duplicated
     bad = admin.post("/admin/time-limits", data={"step": "reply", "amount": 0, "unit": "working_days"})
     assert bad.status_code == 400 and "时限应为正整数" in bad.get_data(as_text=True)
@@ -97,30 +99,61 @@ def test_calendar_days_are_added_for_uncovered_years(admin):
 
 
 def test_reply_templates_campaigns_projects_and_staff(admin):
-    assert admin.post("/admin/reply-templates", data={"name": "通用答复", "body": "感谢您的建议。", "status": "",
-                                                      "is_active": "y"}).status_code == 303
+    assert (
+        admin.post(
+            "/admin/reply-templates",
+            data={"name": "通用答复", "body": "感谢您的建议。", "status": "", "is_active": "y"},
+        ).status_code
+        == 303
+    )
     assert "通用答复" in admin.get("/admin/reply-templates").get_data(as_text=True)
-    assert admin.post("/admin/campaigns", data={"year": 2027, "name": "2028年民心工程金点子征集",
-                                                "opens_on": "2027-09-01", "closes_on": "2027-09-27",
-                                                "topics": "就业，教育、养老"}).status_code == 303
+    assert (
+        admin.post(
+            "/admin/campaigns",
+            data={
+                "year": 2027,
+                "name": "2028年民心工程金点子征集",
+                "opens_on": "2027-09-01",
+                "closes_on": "2027-09-27",
+                "topics": "就业，教育、养老",
+            },
+        ).status_code
+        == 303
+    )
     from suggestions.models import Campaign, Project, StaffUser
 
     campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == 2027))
     assert campaign.topics == ["就业", "教育", "养老"]
-    backwards = admin.post("/admin/campaigns", data={"year": 2027, "name": "x", "opens_on": "2027-09-27",
-                                                     "closes_on": "2027-09-01", "topics": "就业"})
+    backwards = admin.post(
+        "/admin/campaigns",
+        data={"year": 2027, "name": "x", "opens_on": "2027-09-27", "closes_on": "2027-09-01", "topics": "就业"},
+    )
     assert backwards.status_code == 400 and "截止日期不能早于开始日期" in backwards.get_data(as_text=True)
-    assert admin.post("/admin/projects", data={"year": 2027, "number": 1, "title": "一老一小服务提升"}).status_code == 303
+    assert (
+        admin.post("/admin/projects", data={"year": 2027, "number": 1, "title": "一老一小服务提升"}).status_code == 303
+    )
     clash = admin.post("/admin/projects", data={"year": 2027, "number": 1, "title": "重复序号"})
     assert clash.status_code == 400 and "已有第1项" in clash.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 1
     water = factories.department_named("市水务局")
-    assert admin.post("/admin/staff", data={"username": "water.li", "display_name": "李工", "role": "officer",
-                                            "department": water.id, "password": "long-enough-1"}).status_code == 303
+    assert (
+        admin.post(
+            "/admin/staff",
+            data={
+                "username": "water.li",
+                "display_name": "李工",
+                "role": "officer",
+                "department": water.id,
+                "password": "long-enough-1",
+            },
+        ).status_code
+        == 303
+    )
     created = db.session.scalar(sa.select(StaffUser).where(StaffUser.username == "water.li"))
     assert created.department == water and created.check_password("long-enough-1")
-    no_department = admin.post("/admin/staff", data={"username": "x.y", "display_name": "x", "role": "officer",
-                                                     "password": "long-enough-1"})
+    no_department = admin.post(
+        "/admin/staff", data={"username": "x.y", "display_name": "x", "role": "officer", "password": "long-enough-1"}
+    )
     assert no_department.status_code == 400 and "必须选择所属部门" in no_department.get_data(as_text=True)
 
 
@@ -129,8 +162,18 @@ def test_admin_cannot_deactivate_themselves(admin, staff):
     assert "不能停用自己的账号" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/time-limits", "/admin/calendar", "/admin/reply-templates",
-                                  "/admin/campaigns", "/admin/projects", "/admin/staff"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/time-limits",
+        "/admin/calendar",
+        "/admin/reply-templates",
+        "/admin/campaigns",
+        "/admin/projects",
+        "/admin/staff",
+    ],
+)
 def test_admin_pages_are_for_admins_only(client, auth, staff, path):
     auth.login(staff["dispatcher"])
     assert client.get(path).status_code == 403

@@ -85,8 +85,11 @@ def test_dispatcher_routes_an_item_with_one_action(client, auth, staff, items):
     environment = factories.category_coded("环境保护")
     response = client.post(
         f"/suggestions/{items['manual'].id}/dispatch",
-        data={"dispatch-department": environment.department.id, "dispatch-category": environment.id,
-              "dispatch-queue": "triage-list"},
+        data={
+            "dispatch-department": environment.department.id,
+            "dispatch-category": environment.id,
+            "dispatch-queue": "triage-list",
+        },
     )
     assert response.status_code == 303
     db.session.refresh(items["manual"])
@@ -163,9 +166,13 @@ class TestFiltersAndSearch:
 
     def test_jieba_search_finds_words_in_any_order(self, officer, vault, seeded):
         housing = factories.category_coded("城乡建设")
-        wanted = factories.submit(vault, category=housing, title="老楼加装电梯的建议", body="小区是老楼，老人上下楼难。").suggestion
+        wanted = factories.submit(
+            vault, category=housing, title="老楼加装电梯的建议", body="小区是老楼，老人上下楼难。"
+        ).suggestion
         other = factories.submit(vault, category=housing, title="小区绿化", body="绿化带长期无人修剪。").suggestion
-        reversed_order = factories.submit(vault, category=housing, title="电梯", body="希望给我们这栋楼加装一部电梯。").suggestion
+        reversed_order = factories.submit(
+            vault, category=housing, title="电梯", body="希望给我们这栋楼加装一部电梯。"
+        ).suggestion
         html = officer.get("/queue?q=加装电梯").get_data(as_text=True)
         assert wanted.tracking_code in html and reversed_order.tracking_code in html
         assert other.tracking_code not in html
@@ -194,7 +201,7 @@ class TestFiltersAndSearch:
         assert late.tracking_code in html and fresh.tracking_code not in html
         assert "超期" in html
         detail = officer.get(f"/suggestions/{late.id}").get_data(as_text=True)
-        assert 'badge--overdue' in detail
+        assert "badge--overdue" in detail
 
     def test_due_soon_flag(self, officer, vault, seeded):
         from datetime import timedelta
