@@ -66,7 +66,7 @@ def build_database(path: Path, rows: int) -> None:
         statuses = [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.REPLIED, Status.CLOSED, Status.CLOSED]
         batch = []
         table = db.metadata.tables["suggestions"]
-        for n in range(rows):
+        for _ in range(rows):
             status = rng.choice(statuses)
             received = now - timedelta(minutes=rng.randint(0, 90 * 24 * 60))
             # A third of the load goes to the housing commission, as 城乡建设 dominates real data.

@@ -1,6 +1,6 @@
 """Time limits per step, category and urgency, and the due dates they give."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -56,7 +56,7 @@ def test_most_specific_limit_wins(app, seeded):
 
 def test_dispatch_sets_every_department_deadline(app, seeded):
     vault = app.extensions["phone_vault"]
-    received = beijing(2026, 9, 30, 10, 0).astimezone(timezone.utc)
+    received = beijing(2026, 9, 30, 10, 0).astimezone(UTC)
     suggestion = factories.submit(
         vault, category=factories.category_coded("交通运输"), received_at=received, now=received
     ).suggestion
