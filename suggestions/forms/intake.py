@@ -20,6 +20,7 @@ from suggestions.forms.base import (
     strip,
     validate_mobile,
 )
+from suggestions.workflow import Urgency
 
 
 class CallTimeField(StringField):
@@ -109,6 +110,9 @@ class HotlineCallForm(FlaskForm):
     contact_name = StringField(
         "来电人称呼（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼")]
     )
+    urgency = SelectField(
+        "紧急程度", choices=options([(u.value, u.label) for u in Urgency]), default=Urgency.GENERAL.value
+    )
     notice_read = BooleanField(
         "已向来电人宣读个人信息保护告知", validators=[DataRequired("请先向来电人宣读个人信息保护告知。")]
     )
@@ -122,10 +126,11 @@ class HotlineCallForm(FlaskForm):
 
 
 class PredictForm(FlaskForm):
-    """The live route preview on the hotline form posts only the text."""
+    """The live route preview on the hotline form posts the text (and the caller's number, if typed)."""
 
     title = StringField(filters=[strip], validators=[Optional(), Length(max=TITLE_MAX)])
     body = TextAreaField(filters=[strip], validators=[DataRequired(), Length(max=BODY_MAX)])
+    phone = StringField(filters=[strip], validators=[Optional(), Length(max=20)])
 
 
 class TrackForm(FlaskForm):

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from suggestions.forms.base import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, options, strip
-from suggestions.workflow import Adoption, Satisfaction
+from suggestions.workflow import Adoption, Satisfaction, Urgency
 
 REASON_MAX = 500
 
@@ -75,6 +75,11 @@ class ExtensionForm(ReasonForm):
 class DispatchForm(ActionForm):
     department = IdSelectField("承办部门", validators=[InputRequired("请选择承办部门。")])
     category = IdSelectField("类别", validators=[Optional()])
+    urgency = SelectField(
+        "紧急程度",
+        choices=options([("", "不变")] + [(u.value, u.label) for u in Urgency]),
+        validators=[Optional()],
+    )
     reason = StringField("说明", filters=[strip], validators=[Optional(), Length(max=REASON_MAX)])
 
     def validate_department(self, field):

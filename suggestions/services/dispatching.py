@@ -10,7 +10,7 @@ from suggestions import clock
 from suggestions.extensions import db
 from suggestions.models import Category, Department, RouteCorrection, StaffUser, Suggestion
 from suggestions.services.core import transition
-from suggestions.workflow import OPEN_STATUSES, Action, ReasonRequired, Status, WorkflowError
+from suggestions.workflow import OPEN_STATUSES, Action, ReasonRequired, Status, Urgency, WorkflowError
 
 # After this many returns the campaign office designates the department (指定承办).
 RETURNS_BEFORE_DESIGNATION = 3
@@ -23,6 +23,7 @@ def dispatch(
     actor: StaffUser,
     category: Category | None = None,
     reason: str | None = "",
+    urgency: Urgency | None = None,
     now: datetime | None = None,
 ) -> Suggestion:
     """Send an item to a department: from manual dispatch or after a return, or re-route a dispatched one.
@@ -37,6 +38,8 @@ def dispatch(
         if department == suggestion.department and (category is None or category == suggestion.category):
             raise WorkflowError("改派的部门与当前承办部门相同。")
     designate = suggestion.return_count >= RETURNS_BEFORE_DESIGNATION
+    if urgency is not None:
+        suggestion.urgency = urgency  # before the transition, which starts the department's clock
     transition(
         suggestion,
         action,

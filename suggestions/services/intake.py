@@ -14,7 +14,7 @@ from suggestions.models import Category, Department, StaffUser, Suggestion
 from suggestions.privacy import PhoneVault, mask_phone
 from suggestions.routing import RouteDecision
 from suggestions.services.core import Actor, record_event, transition
-from suggestions.workflow import RESIDENT, SYSTEM, Action, Channel, Status, WorkflowError
+from suggestions.workflow import RESIDENT, SYSTEM, Action, Channel, Status, Urgency, WorkflowError
 
 # Letters and digits that cannot be confused when read aloud or typed on a phone.
 SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -34,6 +34,7 @@ class Intake:
     received_at: datetime | None = None
     campaign_id: int | None = None
     idempotency_key: str | None = None
+    urgency: Urgency = Urgency.GENERAL
 
 
 @dataclass
@@ -111,6 +112,7 @@ def submit_suggestion(
         created_at=now,
         operator_id=actor.id if actor else None,
         idempotency_key=intake.idempotency_key,
+        urgency=intake.urgency,
         access_hash=access_hash(vault, intake.phone[-4:] if intake.phone else secret),
     )
     if intake.phone:

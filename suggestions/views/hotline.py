@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from suggestions import clock, services
+from suggestions import clock, queues, services
 from suggestions.auth import role_required
 from suggestions.extensions import db
 from suggestions.forms import HotlineCallForm, PredictForm
 from suggestions.models import Category, Department
+from suggestions.privacy import is_mobile, normalize_phone
 from suggestions.routing import RouteDecision, route_text
 from suggestions.views.common import active_categories, active_departments, district_choices, open_campaign, phone_vault
-from suggestions.workflow import Channel, Role
+from suggestions.workflow import STATUS_LABELS, Channel, Role, Urgency
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
 
@@ -65,6 +67,7 @@ def new_call():
                     received_at=clock.from_local(form.called_at.data),
                     campaign_id=_campaign_id(),
                     idempotency_key=form.idempotency_key.data or None,
+                    urgency=Urgency(form.urgency.data),
                 ),
                 channel=Channel.HOTLINE,
                 decision=decision,
@@ -93,7 +96,37 @@ def predict():
     form = PredictForm()
     if not form.validate_on_submit():
         return jsonify(error="请先填写来电内容。"), 400
-    return jsonify(decision_json(route_text(form.title.data or "", form.body.data)))
+    decision = route_text(form.title.data or "", form.body.data)
+    data = decision_json(decision)
+    words = queues.key_words([word for word, _ in decision.explanation], form.title.data or form.body.data[:60])
+    since = clock.now() - timedelta(days=SIMILAR_DAYS)
+    data["similar"] = [
+        _brief(s) for s in db.session.scalars(queues.similar_suggestions(words, exclude_id=None, since=since))
+    ]
+    phone = normalize_phone(form.phone.data)
+    earlier = []
+    if is_mobile(phone):
+        earlier = [
+            _brief(s)
+            for s in db.session.scalars(queues.earlier_calls(phone_vault().phone_hash(phone), exclude_id=None))
+        ]
+    data["earlier_calls"] = earlier
+    return jsonify(data)
+
+
+SIMILAR_DAYS = 90
+
+
+def _brief(suggestion) -> dict:
+    """What an operator needs to recognise an earlier item, without personal data."""
+    return {
+        "code": suggestion.tracking_code,
+        "title": suggestion.title or suggestion.body[:30],
+        "status": STATUS_LABELS[suggestion.status],
+        "department": suggestion.department.name if suggestion.department else None,
+        "received": clock.local(suggestion.received_at).strftime("%Y-%m-%d"),
+        "url": url_for("triage.detail", suggestion_id=suggestion.id),
+    }
 
 
 def decision_json(decision: RouteDecision) -> dict:

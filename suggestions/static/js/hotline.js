@@ -6,6 +6,7 @@
   if (!form || !panel) return;
   var body = form.querySelector("[name=body]");
   var title = form.querySelector("[name=title]");
+  var phone = form.querySelector("[name=phone]");
   var token = form.querySelector("[name=csrf_token]");
   var output = panel.querySelector(".route-preview__body");
   var timer = null;
@@ -36,6 +37,25 @@
       list.appendChild(element("li", c.category + (c.department ? "（" + c.department + "）" : "") + " " + percent(c.probability)));
     });
     output.appendChild(list);
+    renderBriefs("该来电号码此前的建议", data.earlier_calls);
+    renderBriefs("近期相似建议（可能重复）", data.similar);
+  }
+
+  function renderBriefs(heading, items) {
+    if (!items || !items.length) return;
+    output.appendChild(element("h3", heading + "（" + items.length + "）", "h3"));
+    var list = element("ul", null, "briefs");
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      var link = element("a", item.code, "mono");
+      link.href = item.url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      li.appendChild(link);
+      li.appendChild(document.createTextNode(" " + item.title + " · " + item.status + (item.department ? " · " + item.department : "") + " · " + item.received));
+      list.appendChild(li);
+    });
+    output.appendChild(list);
   }
 
   function predict() {
@@ -45,6 +65,7 @@
     var data = new FormData();
     data.append("body", text);
     data.append("title", title ? title.value : "");
+    data.append("phone", phone ? phone.value : "");
     data.append("csrf_token", token.value);
     fetch(panel.getAttribute("data-predict-url"), {
       method: "POST",

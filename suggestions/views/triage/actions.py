@@ -23,7 +23,7 @@ from suggestions.views.triage.access import (
     project_choices,
     visible_suggestion,
 )
-from suggestions.workflow import NotPermitted, Role, WorkflowError
+from suggestions.workflow import NotPermitted, Role, Urgency, WorkflowError
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ class ActionView:
 def _dispatch(s, f, user):
     department = db.session.get(Department, f.department.data)
     category = db.session.get(Category, f.category.data) if f.category.data else None
-    services.dispatch(s, department, actor=user, category=category, reason=f.reason.data)
+    urgency = Urgency(f.urgency.data) if f.urgency.data else None
+    services.dispatch(s, department, actor=user, category=category, reason=f.reason.data, urgency=urgency)
     return f"{s.tracking_code} 已派至「{department.name}」。"
 
 

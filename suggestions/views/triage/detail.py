@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import render_template, request
 from flask_login import current_user
@@ -89,12 +91,33 @@ def reply_templates(suggestion) -> list[ReplyTemplate]:
     )
 
 
+def related(suggestion) -> tuple[list, list]:
+    """Similar recent items and the same caller's earlier ones, for staff outside the departments."""
+    if current_user.role == Role.OFFICER:
+        return [], []
+    words = queues.key_words(
+        [word for word, _ in suggestion.prediction_explanation or []], suggestion.title or suggestion.body[:60]
+    )
+    since = suggestion.received_at - timedelta(days=SIMILAR_DAYS)
+    similar = db.session.scalars(queues.similar_suggestions(words, exclude_id=suggestion.id, since=since)).all()
+    earlier = (
+        db.session.scalars(queues.earlier_calls(suggestion.phone_hash, exclude_id=suggestion.id)).all()
+        if suggestion.phone_hash
+        else []
+    )
+    return similar, earlier
+
+
+SIMILAR_DAYS = 90
+
+
 @bp.route("/suggestions/<int:suggestion_id>")
 @role_required(*STAFF)
 def detail(suggestion_id: int):
     suggestion = visible_suggestion(suggestion_id)
     queue = request.args.get("queue", "")
     panels = panels_for(suggestion)
+    similar, earlier = related(suggestion)
     return render_template(
         "triage/detail.html",
         suggestion=suggestion,
@@ -108,4 +131,6 @@ def detail(suggestion_id: int):
         panels=panels,
         forms=action_forms(suggestion, panels),
         templates=reply_templates(suggestion) if current_user.role == Role.OFFICER else [],
+        similar=similar,
+        earlier=earlier,
     )

@@ -94,6 +94,24 @@ def test_live_prediction_endpoint_returns_route_and_candidates(operator_client):
     assert data["explanation"] and all(word in CALL for word in data["explanation"])
 
 
+def test_live_prediction_shows_similar_items_and_the_callers_earlier_calls(operator_client, app):
+    vault = app.extensions["phone_vault"]
+    transport = factories.category_coded("交通运输")
+    earlier = factories.submit(
+        vault, category=transport, phone="13912345678", body="公交车太挤了，早高峰上不去车。"
+    ).suggestion
+    similar = factories.submit(
+        vault, category=transport, phone="13700000000", body="小区门口公交站点太少，公交线路绕远，建议调整。"
+    ).suggestion
+    response = operator_client.post(
+        "/hotline/predict", data={"body": CALL, "phone": "139 1234 5678"}, headers={"Accept": "application/json"}
+    )
+    data = response.json
+    assert [item["code"] for item in data["earlier_calls"]] == [earlier.tracking_code]
+    assert similar.tracking_code in [item["code"] for item in data["similar"]]
+    assert "13912345678" not in response.get_data(as_text=True)
+
+
 def test_live_prediction_without_text_is_a_400_in_chinese(operator_client):
     response = operator_client.post("/hotline/predict", data={"body": ""}, headers={"Accept": "application/json"})
     assert response.status_code == 400

@@ -198,3 +198,30 @@ def test_reply_template_is_offered_to_officers(officer, housing_item):
     html = officer.get(f"/suggestions/{housing_item(Status.SIGNED).id}").get_data(as_text=True)
     assert "使用答复模板" in html and "答复：纳入研究计划" in html
     assert re.search(r'<select id="reply-template"[^>]*data-fills="reply-body"', html)
+
+
+def test_detail_lists_similar_items_and_the_callers_earlier_ones_with_one_click_merge(dispatcher, vault, seeded):
+    housing = factories.category_coded("城乡建设")
+    earlier = factories.submit(vault, category=housing, phone="13955556666", body="小区路灯坏了很久没人修。").suggestion
+    twin = factories.submit(
+        vault, category=housing, phone="13900000000", body="建议小区增设公交线路，方便老人出行。"
+    ).suggestion
+    current = factories.submit(
+        vault, category=housing, phone="13955556666", body="希望增设公交线路，老人出行不方便。"
+    ).suggestion
+    html = dispatcher.get(f"/suggestions/{current.id}").get_data(as_text=True)
+    assert "该来电号码此前的建议" in html and earlier.tracking_code in html
+    assert "近期相似建议" in html and twin.tracking_code in html
+    assert "将本件并入此件" in html
+    dispatcher.post(
+        f"/suggestions/{current.id}/merge",
+        data={"merge-master_code": twin.tracking_code, "merge-reason": f"与 {twin.tracking_code} 为重复诉求"},
+    )
+    db.session.refresh(current)
+    assert current.merged_into_id == twin.id
+
+
+def test_officers_do_not_see_other_departments_items_as_related(officer, vault, seeded, housing_item):
+    elsewhere = factories.submit(vault, category=factories.category_coded("交通运输"), phone="13812345678").suggestion
+    html = officer.get(f"/suggestions/{housing_item().id}").get_data(as_text=True)
+    assert elsewhere.tracking_code not in html
