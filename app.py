@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Create the web application; ``config`` overrides settings (tests pass theirs here)."""
-    from suggestions import auth, cli, errors, extensions, routing, templating
+    from suggestions import auth, cli, errors, extensions, logs, routing, security, templating
     from suggestions import config as settings
     from suggestions.privacy import PhoneVault
     from suggestions.views import register_blueprints
@@ -30,7 +30,9 @@ def create_app(config: Mapping | None = None) -> Flask:
                 f"{name} is not configured: set it in the environment or run `python -m suggestions.keys`"
             )
 
+    logs.install()
     extensions.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     app.extensions["phone_vault"] = PhoneVault(app.config["PHONE_ENCRYPTION_KEYS"], app.config["PHONE_HASH_KEY"])
     app.extensions["classifier"] = routing.ModelHolder(

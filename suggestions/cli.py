@@ -13,6 +13,7 @@ from suggestions import demo, seeding
 from suggestions.extensions import db
 from suggestions.models import StaffUser
 from suggestions.routing import route_text
+from suggestions.services import privacy as privacy_services
 
 suggestions_cli = AppGroup("suggestions", help="Seed data, demo content and staff accounts.")
 
@@ -81,6 +82,24 @@ def set_password(username: str, password: str) -> None:
     user.set_password(password)
     db.session.commit()
     click.echo(f"password changed for {username}")
+
+
+@suggestions_cli.command("anonymise")
+@click.option("--months", type=int, default=None, help="Months after closing (default: RETENTION_MONTHS).")
+def anonymise(months: int | None) -> None:
+    """Erase contact data of items closed longer ago than the retention period."""
+    months = months or current_app.config["RETENTION_MONTHS"]
+    count = privacy_services.anonymise_closed(months)
+    db.session.commit()
+    click.echo(f"anonymised contact data of {count} suggestions closed more than {months} months ago")
+
+
+@suggestions_cli.command("rotate-phone-key")
+def rotate_phone_key() -> None:
+    """Re-encrypt stored phone numbers and sealed texts under the first key of PHONE_ENCRYPTION_KEYS."""
+    count = privacy_services.rotate_phone_key(current_app.extensions["phone_vault"])
+    db.session.commit()
+    click.echo(f"re-encrypted personal data of {count} suggestions under the primary key")
 
 
 def init_app(app: Flask) -> None:

@@ -48,6 +48,9 @@ def load_config() -> dict:
         ),
         "CLASSIFIER_DATA_DIR": os.environ.get("CLASSIFIER_DATA_DIR", str(PROJECT_ROOT.parent / "shared" / "data")),
         "CONFIDENCE_THRESHOLD": _optional_float(os.environ.get("CONFIDENCE_THRESHOLD")),
+        # memory:// counts per worker process; use redis://host:6379 when several servers share the load.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", "0")),
     }
     for name in SECRET_NAMES:
         config[name] = os.environ.get(name) or secrets.get(name)
@@ -63,8 +66,24 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a long phone call must not expire the hotline form
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Browsers keep Secure cookies over http only on localhost; serve anything else over HTTPS.
+    SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    # Public form: per client address and per phone number; hotline: per workstation and per caller.
+    PUBLIC_SUBMIT_LIMIT = "10 per minute;60 per hour"
+    PHONE_SUBMIT_LIMIT = "5 per hour;20 per day"
+    HOTLINE_LIMIT = "60 per minute"
+    HOTLINE_PHONE_LIMIT = "10 per hour"
+    LOGIN_LIMIT = "20 per minute"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    RETENTION_MONTHS = 24
 
     TIMEZONE = "Asia/Shanghai"
     TRACKING_PREFIX = "JDZ"

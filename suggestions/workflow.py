@@ -239,6 +239,8 @@ class Action(StrEnum):
     ADOPT = "adopt"
     PARTIALLY_ADOPT = "partially_adopt"
     NOT_ADOPT = "not_adopt"
+    REVEAL_TEXT = "reveal_text"
+    ANONYMISE = "anonymise"
 
 
 # Who may take an action: staff roles, the resident, or the system itself (routing, timers).
@@ -307,6 +309,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.ADOPT, _ANSWERED, None, [_D, _A], "采纳"),
     _t(Action.PARTIALLY_ADOPT, _ANSWERED, None, [_D, _A], "部分采纳"),
     _t(Action.NOT_ADOPT, _ANSWERED, None, [_D, _A], "暂不采纳", True),
+    _t(Action.REVEAL_TEXT, _EVERY, None, [_D, _A], "查看原文（含个人信息）", True),
+    _t(Action.ANONYMISE, TERMINAL_STATUSES, None, [SYSTEM], "联系方式到期匿名化"),
 )
 
 _BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}

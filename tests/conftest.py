@@ -41,6 +41,10 @@ def make_config(database_uri: str, model_path: Path, **overrides) -> dict:
         "CLASSIFIER_MODEL_PATH": str(model_path),
         "CLASSIFIER_RELOAD_SECONDS": 0,
         "CONFIDENCE_THRESHOLD": 0.5,
+        # The test client speaks plain http; tests of these settings turn them back on.
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False,
         **TEST_SECRETS,
         **overrides,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm as _FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -70,6 +72,32 @@ class ChineseLength(Length):
         length = len(field.data or "")
         if length < self.min or (self.max != -1 and length > self.max):
             raise ValidationError(self.message % {"length": length})
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+_MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript\s*:", re.IGNORECASE)
+_WORD = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbfA-Za-z]")
+
+
+def clean_text(form, field):
+    """Refuse text that cannot be stored or shown safely: control characters, undecodable bytes, markup."""
+    value = field.data or ""
+    if "\ufffd" in value:
+        raise ValidationError(f"{field.label.text}中有无法识别的字符，请检查输入法或重新输入。")
+    if _CONTROL.search(value):
+        raise ValidationError(f"{field.label.text}中有不可见的控制字符，请删除后重新提交。")
+    if _MARKUP.search(value):
+        raise ValidationError(f"{field.label.text}中不能包含网页代码（如 <script>），请改用文字描述。")
+
+
+def has_words(minimum: int):
+    """Require a few Chinese characters or letters, so a row of emoji or symbols is not a suggestion."""
+
+    def check(form, field):
+        if len(_WORD.findall(field.data or "")) < minimum:
+            raise ValidationError(f"请用文字描述{field.label.text}（至少 {minimum} 个汉字或字母）。")
+
+    return check
 
 
 def validate_mobile(form, field):

@@ -16,6 +16,8 @@ from suggestions.forms.base import (
     ChineseLength,
     FlaskForm,
     IdSelectField,
+    clean_text,
+    has_words,
     options,
     strip,
     validate_mobile,
@@ -73,22 +75,38 @@ def _local_now() -> datetime:
 
 
 class PublicSuggestionForm(FlaskForm):
-    title = StringField("标题", filters=[strip], validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题")])
+    title = StringField(
+        "标题", filters=[strip], validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题"), clean_text]
+    )
     body = TextAreaField(
         "建议内容",
         filters=[strip],
-        validators=[DataRequired("请填写建议内容。"), ChineseLength(BODY_MIN, BODY_MAX, label="建议内容")],
+        validators=[
+            DataRequired("请填写建议内容。"),
+            ChineseLength(BODY_MIN, BODY_MAX, label="建议内容"),
+            clean_text,
+            has_words(5),
+        ],
     )
     district = IdSelectField("所在区", validators=[InputRequired("请选择所在区。")])
     topic = SelectField("建议领域（选填）", validators=[Optional()], invalid_choice_message="请从列表中选择。")
     contact_name = StringField(
-        "称呼（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼")]
+        "称呼（选填）",
+        filters=[strip],
+        validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼"), clean_text],
     )
     phone = StringField("手机号码（选填）", filters=[strip], validators=[Optional(), validate_mobile])
+    confidential = BooleanField("保密处理：承办部门看不到我的称呼和电话，只由12345热线回访")
     consent = BooleanField(
         "我已阅读并同意《个人信息保护说明》", validators=[DataRequired("请阅读并同意个人信息保护说明后再提交。")]
     )
     idempotency_key = HiddenField()
+    # A field people never see; software that fills every field gives itself away.
+    website = StringField("网址（请勿填写）", validators=[Optional()])
+
+    def validate_website(self, field):
+        if field.data:
+            raise ValidationError("提交未通过安全检查，请刷新页面后重试。")
 
     def validate_district(self, field):
         if field.data is None:
@@ -101,15 +119,25 @@ class HotlineCallForm(FlaskForm):
     body = TextAreaField(
         "来电内容",
         filters=[strip],
-        validators=[DataRequired("请填写来电内容。"), ChineseLength(BODY_MIN, BODY_MAX, label="来电内容")],
+        validators=[
+            DataRequired("请填写来电内容。"),
+            ChineseLength(BODY_MIN, BODY_MAX, label="来电内容"),
+            clean_text,
+            has_words(5),
+        ],
     )
     title = StringField(
-        "标题（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题")]
+        "标题（选填）",
+        filters=[strip],
+        validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题"), clean_text],
     )
     called_at = CallTimeField("来电时间", validators=[InputRequired("请填写来电时间。")], now=_local_now)
     contact_name = StringField(
-        "来电人称呼（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼")]
+        "来电人称呼（选填）",
+        filters=[strip],
+        validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼"), clean_text],
     )
+    confidential = BooleanField("来电人要求保密（承办部门看不到其身份）")
     urgency = SelectField(
         "紧急程度", choices=options([(u.value, u.label) for u in Urgency]), default=Urgency.GENERAL.value
     )

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from suggestions.forms.base import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, options, strip
+from suggestions.forms.base import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, clean_text, options, strip
 from suggestions.workflow import Adoption, Satisfaction, Urgency
 
 REASON_MAX = 500
@@ -50,7 +50,7 @@ class ReplyForm(ActionForm):
     body = TextAreaField(
         "答复内容",
         filters=[strip],
-        validators=[DataRequired("请填写答复内容。"), ChineseLength(10, BODY_MAX, label="答复内容")],
+        validators=[DataRequired("请填写答复内容。"), ChineseLength(10, BODY_MAX, label="答复内容"), clean_text],
     )
 
 

@@ -2,6 +2,7 @@
 
 from suggestions.models.base import UTCDateTime, utcnow
 from suggestions.models.reference import (
+    AuditEntry,
     CalendarDay,
     Campaign,
     Category,
@@ -22,6 +23,7 @@ from suggestions.models.suggestion import (
 )
 
 __all__ = [
+    "AuditEntry",
     "CalendarDay",
     "Campaign",
     "ExtensionRequest",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -147,3 +148,27 @@ class ReplyTemplate(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReplyTemplate {self.id} {self.name}>"
+
+
+class AuditEntry(db.Model):
+    """Append-only record of sensitive actions that are not about one suggestion (exports, settings)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[intpk]
+    created_at: Mapped[created_at]
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id"))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[StaffUser | None] = relationship(lazy="joined")  # noqa: F821  (defined in staff.py)
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.id} {self.action}>"
+
+
+@sa.event.listens_for(AuditEntry, "before_update")
+@sa.event.listens_for(AuditEntry, "before_delete")
+def _refuse_audit_change(mapper, connection, target) -> None:
+    raise PermissionError("the audit log is append-only")

@@ -46,6 +46,12 @@ class Suggestion(db.Model):
     phone_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True, comment="HMAC for repeat callers")
     phone_masked: Mapped[str | None] = mapped_column(sa.String(16))
     access_hash: Mapped[str] = mapped_column(sa.String(64), comment="HMAC of phone last four or one-time secret")
+    confidential: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false(), comment="保密: departments never see the resident's identity"
+    )
+    body_sealed: Mapped[str | None] = mapped_column(
+        sa.Text, comment="Fernet token of title and body as typed, when personal data was masked out of them"
+    )
     consent_version: Mapped[str | None] = mapped_column(sa.String(16))
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

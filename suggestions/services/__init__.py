@@ -2,13 +2,14 @@
 writes an event row and flushes; the caller (a request or a CLI command) commits once.
 """
 
-from suggestions.services import admin
+from suggestions.services import admin, privacy
 from suggestions.services.closing import (
     answered,
     approve_reply,
     decide_adoption,
     rate,
     record_callback,
+    reveal_original,
     reveal_phone,
     send_back,
 )
@@ -48,6 +49,8 @@ from suggestions.services.intake import (
 
 __all__ = [
     "admin",
+    "privacy",
+    "reveal_original",
     "Actor",
     "Intake",
     "ManualRoute",

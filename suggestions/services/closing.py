@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from suggestions import clock
@@ -14,7 +15,9 @@ from suggestions.workflow import (
     SYSTEM,
     Action,
     Adoption,
+    NotPermitted,
     ReasonRequired,
+    Role,
     Satisfaction,
     Status,
     Step,
@@ -181,7 +184,19 @@ def reveal_phone(
     suggestion: Suggestion, *, actor: StaffUser, reason: str, vault: PhoneVault, now: datetime | None = None
 ) -> str:
     """Return the full phone number and leave an audit event saying who looked and why."""
+    if suggestion.confidential and actor.role == Role.OFFICER:
+        raise NotPermitted("该建议要求保密，承办部门不能查看建议人的联系方式，回访由12345热线负责。")
     if not suggestion.has_phone:
         raise WorkflowError("该建议没有留联系电话。")
     transition(suggestion, Action.REVEAL_CONTACT, actor=actor, reason=reason, now=now)
     return vault.decrypt(suggestion.phone_ciphertext)
+
+
+def reveal_original(
+    suggestion: Suggestion, *, actor: StaffUser, reason: str, vault: PhoneVault, now: datetime | None = None
+) -> dict:
+    """Return the title and body as the resident typed them, personal numbers included; audited."""
+    if suggestion.body_sealed is None:
+        raise WorkflowError("该建议原文中没有被遮盖的个人信息。")
+    transition(suggestion, Action.REVEAL_TEXT, actor=actor, reason=reason, now=now)
+    return json.loads(vault.decrypt(suggestion.body_sealed))

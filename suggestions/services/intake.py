@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from suggestions import clock
 from suggestions.extensions import db
 from suggestions.models import Category, Department, StaffUser, Suggestion
-from suggestions.privacy import PhoneVault, mask_phone
+from suggestions.privacy import PhoneVault, mask_phone, scrub_text
 from suggestions.routing import RouteDecision
 from suggestions.services.core import Actor, record_event, transition
 from suggestions.workflow import RESIDENT, SYSTEM, Action, Channel, Status, Urgency, WorkflowError
@@ -35,6 +36,7 @@ class Intake:
     campaign_id: int | None = None
     idempotency_key: str | None = None
     urgency: Urgency = Urgency.GENERAL
+    confidential: bool = False
 
 
 @dataclass
@@ -96,13 +98,21 @@ def submit_suggestion(
     now = now or clock.now()
     received_at = intake.received_at or now
     secret = None if intake.phone else new_secret()
+    title, body = intake.title.strip(), intake.body.strip()
+    # Departments read the text with personal numbers masked; the campaign office can unseal the original.
+    shown_title, shown_body = scrub_text(title), scrub_text(body)
+    sealed = None
+    if (shown_title, shown_body) != (title, body):
+        sealed = vault.encrypt(json.dumps({"title": title, "body": body}, ensure_ascii=False))
     suggestion = Suggestion(
         code_year=clock.local(received_at).year,
         campaign_id=intake.campaign_id,
         channel=channel,
         status=Status.ACCEPTED,
-        title=intake.title.strip(),
-        body=intake.body.strip(),
+        title=shown_title,
+        body=shown_body,
+        body_sealed=sealed,
+        confidential=intake.confidential,
         district_id=intake.district_id,
         topic_hint=intake.topic_hint or None,
         contact_name=(intake.contact_name or "").strip() or None,

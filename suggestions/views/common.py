@@ -6,9 +6,11 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
+from suggestions import services
 from suggestions.extensions import db
-from suggestions.models import Campaign, Category, Department, District
+from suggestions.models import Campaign, Category, Department, District, Suggestion
 from suggestions.privacy import PhoneVault
 
 DEFAULT_TOPICS = ["就业", "教育", "社保", "医疗", "住房", "养老", "食品安全", "城乡建设", "生态环境", "文化体育"]
@@ -59,3 +61,24 @@ def open_campaign(today: date) -> Campaign | None:
 def topic_choices(campaign: Campaign | None) -> list[tuple[str, str]]:
     topics = campaign.topics if campaign and campaign.topics else DEFAULT_TOPICS
     return [("", "不确定，由系统判断")] + [(topic, topic) for topic in topics]
+
+
+def submit_and_commit(intake: services.Intake, **kwargs) -> services.Receipt:
+    """Record a suggestion and commit it, so the answer that follows means it is stored.
+
+    Two requests with the same idempotency key (a double click, a retry after a
+    lost connection) can race past the service's look-up; the database's unique
+    key stops the second, which then answers with the first one's receipt.
+    """
+    try:
+        receipt = services.submit_suggestion(intake, **kwargs)
+        db.session.commit()
+        return receipt
+    except IntegrityError:
+        db.session.rollback()
+        if not intake.idempotency_key:
+            raise
+        existing = db.session.scalar(sa.select(Suggestion).where(Suggestion.idempotency_key == intake.idempotency_key))
+        if existing is None:
+            raise
+        return services.Receipt(existing, replayed=True)

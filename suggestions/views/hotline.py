@@ -5,17 +5,24 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from suggestions import clock, queues, services
 from suggestions.auth import role_required
-from suggestions.extensions import db
+from suggestions.extensions import db, limiter
 from suggestions.forms import HotlineCallForm, PredictForm
 from suggestions.models import Category, Department
 from suggestions.privacy import is_mobile, normalize_phone
 from suggestions.routing import RouteDecision, route_text
-from suggestions.views.common import active_categories, active_departments, district_choices, open_campaign, phone_vault
+from suggestions.views.common import (
+    active_categories,
+    active_departments,
+    district_choices,
+    open_campaign,
+    phone_vault,
+    submit_and_commit,
+)
 from suggestions.workflow import STATUS_LABELS, Channel, Role, Urgency
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -45,8 +52,23 @@ def _manual_route(form: HotlineCallForm) -> services.ManualRoute | None:
     return None
 
 
+def _caller_key() -> str:
+    return "caller:" + phone_vault().phone_hash(normalize_phone(request.form.get("phone", "")))
+
+
+def _no_caller() -> bool:
+    return not is_mobile(normalize_phone(request.form.get("phone", "")))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.OPERATOR)
+@limiter.limit(lambda: current_app.config["HOTLINE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["HOTLINE_PHONE_LIMIT"],
+    key_func=_caller_key,
+    methods=["POST"],
+    exempt_when=lambda: _no_caller() or "preview" in request.form,
+)
 def new_call():
     form = _call_form()
     if request.method == "GET":
@@ -56,7 +78,7 @@ def new_call():
     if form.validate_on_submit():
         decision = route_text(form.title.data or "", form.body.data)
         if "preview" not in request.form:
-            receipt = services.submit_suggestion(
+            receipt = submit_and_commit(
                 services.Intake(
                     body=form.body.data,
                     title=form.title.data or "",
@@ -68,6 +90,7 @@ def new_call():
                     campaign_id=_campaign_id(),
                     idempotency_key=form.idempotency_key.data or None,
                     urgency=Urgency(form.urgency.data),
+                    confidential=form.confidential.data,
                 ),
                 channel=Channel.HOTLINE,
                 decision=decision,
@@ -75,7 +98,6 @@ def new_call():
                 actor=current_user,
                 manual_route=_manual_route(form),
             )
-            db.session.commit()
             suggestion = receipt.suggestion
             where = suggestion.department.name if suggestion.department else "待人工分拨"
             flash(f"已保存：追踪码 {suggestion.tracking_code}，已转「{where}」。请告知来电人追踪码。", "success")
@@ -91,6 +113,7 @@ def _campaign_id() -> int | None:
 
 @bp.route("/predict", methods=["POST"])
 @role_required(Role.OPERATOR)
+@limiter.limit(lambda: current_app.config["HOTLINE_LIMIT"])
 def predict():
     """Return the route the classifier proposes for the text typed so far."""
     form = PredictForm()

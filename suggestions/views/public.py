@@ -7,10 +7,19 @@ import uuid
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
 from suggestions import clock, queues, services
-from suggestions.extensions import csrf, db
+from suggestions.errors import render_error
+from suggestions.extensions import csrf, db, limiter
 from suggestions.forms import PublicSuggestionForm, RateForm, TrackForm
+from suggestions.privacy import is_mobile, normalize_phone
 from suggestions.routing import route_text
-from suggestions.views.common import campaigns_exist, district_choices, open_campaign, phone_vault, topic_choices
+from suggestions.views.common import (
+    campaigns_exist,
+    district_choices,
+    open_campaign,
+    phone_vault,
+    submit_and_commit,
+    topic_choices,
+)
 from suggestions.workflow import PUBLIC_STATUS_LABELS, Channel, Satisfaction, WorkflowError
 
 bp = Blueprint("public", __name__)
@@ -18,14 +27,35 @@ bp = Blueprint("public", __name__)
 TRACKED_SESSION_KEY = "tracked"
 
 
+def _phone_key() -> str:
+    return "phone:" + phone_vault().phone_hash(normalize_phone(request.form.get("phone", "")))
+
+
+def _without_phone() -> bool:
+    return not is_mobile(normalize_phone(request.form.get("phone", "")))
+
+
+def _public_limits(view):
+    """Per-address and per-phone limits on submissions (GET is never limited)."""
+    view = limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])(view)
+    return limiter.limit(
+        lambda: current_app.config["PHONE_SUBMIT_LIMIT"],
+        key_func=_phone_key,
+        methods=["POST"],
+        exempt_when=_without_phone,
+    )(view)
+
+
 @bp.route("/", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so a failed check can re-show the resident's text
+@_public_limits
 def submit():
     return _submit(Channel.WEB)
 
 
 @bp.route("/qr", methods=["GET", "POST"])
 @csrf.exempt
+@_public_limits
 def submit_qr():
     return _submit(Channel.QR)
 
@@ -34,9 +64,7 @@ def _submit(channel: Channel):
     campaign = open_campaign(clock.local_today())
     if campaign is None and campaigns_exist():
         return render_template("public/closed.html"), 200 if request.method == "GET" else 403
-    form = PublicSuggestionForm()
-    form.district.choices = district_choices()
-    form.topic.choices = topic_choices(campaign)
+    form = public_form(campaign)
     if request.method == "GET":
         form.idempotency_key.data = uuid.uuid4().hex
     if form.validate_on_submit():
@@ -50,14 +78,33 @@ def _submit(channel: Channel):
             consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
             campaign_id=campaign.id if campaign else None,
             idempotency_key=_idempotency_key(form.idempotency_key.data),
+            confidential=form.confidential.data,
         )
         decision = route_text(intake.title, intake.body)
-        receipt = services.submit_suggestion(intake, channel=channel, decision=decision, vault=phone_vault())
-        db.session.commit()
+        receipt = submit_and_commit(intake, channel=channel, decision=decision, vault=phone_vault())
         _remember_tracked(receipt.suggestion.id)
         return render_template("public/thanks.html", receipt=receipt), 200 if receipt.replayed else 201
     status = 400 if request.method == "POST" else 200
     return render_template("public/submit.html", form=form, campaign=campaign, channel=channel), status
+
+
+def public_form(campaign) -> PublicSuggestionForm:
+    form = PublicSuggestionForm()
+    form.district.choices = district_choices()
+    form.topic.choices = topic_choices(campaign)
+    return form
+
+
+@bp.errorhandler(429)
+def rate_limited_submission(error):
+    """Answer a rate-limited submission with the form, the resident's text kept, and a 429."""
+    if request.endpoint not in ("public.submit", "public.submit_qr"):
+        return render_error(429)
+    form = public_form(open_campaign(clock.local_today()))
+    form.validate()
+    form.form_errors.append("提交过于频繁，请稍后再试。您填写的内容已保留，稍后点击“提交建议”即可。")
+    channel = Channel.QR if request.endpoint == "public.submit_qr" else Channel.WEB
+    return render_template("public/submit.html", form=form, campaign=None, channel=channel), 429
 
 
 def _idempotency_key(value: str | None) -> str | None:

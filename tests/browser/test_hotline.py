@@ -31,6 +31,8 @@ def test_operator_enters_a_call_with_the_keyboard_only(live_server, desk_page):
     keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "urgency"  # keeps 一般
     keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "confidential"  # left unticked
+    keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "notice_read"
     keyboard.press("Space")
     keyboard.press("Control+Enter")

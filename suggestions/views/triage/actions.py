@@ -193,13 +193,24 @@ def act(suggestion_id: int, name: str):
 @role_required(*STAFF)
 def reveal(suggestion_id: int):
     """Show the full phone number once, on its own page that is never cached; the reveal is audited."""
+    return _reveal(suggestion_id, "reveal", services.reveal_phone, "phone")
+
+
+@bp.route("/suggestions/<int:suggestion_id>/reveal-text", methods=["POST"])
+@role_required(*STAFF)
+def reveal_text(suggestion_id: int):
+    """Show the text as typed, with the personal numbers that were masked; audited like a phone reveal."""
+    return _reveal(suggestion_id, "reveal_text", services.reveal_original, "original")
+
+
+def _reveal(suggestion_id: int, prefix: str, service, name: str):
     suggestion = visible_suggestion(suggestion_id)
-    form = forms.RevealForm(prefix="reveal")
+    form = forms.RevealForm(prefix=prefix)
     if not form.validate_on_submit():
-        flash("查看完整号码须填写理由。", "error")
+        flash("查看个人信息须填写理由。", "error")
         return redirect(url_for(".detail", suggestion_id=suggestion.id), 303)
     try:
-        phone = services.reveal_phone(
+        revealed = service(
             suggestion, actor=current_user, reason=form.reason.data, vault=current_app.extensions["phone_vault"]
         )
     except NotPermitted:
@@ -210,7 +221,8 @@ def reveal(suggestion_id: int):
         flash(exc.message, "error")
         return redirect(url_for(".detail", suggestion_id=suggestion.id), 303)
     db.session.commit()
-    response = current_app.make_response(render_template("triage/revealed.html", suggestion=suggestion, phone=phone))
+    page = render_template("triage/revealed.html", suggestion=suggestion, **{name: revealed})
+    response = current_app.make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return response
 

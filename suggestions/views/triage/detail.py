@@ -42,7 +42,9 @@ PANEL_FOR_ACTION = {
     Action.CORRECT_ROUTE: "correct_route",
     Action.NOTE: "note",
     Action.REVEAL_CONTACT: "reveal",
+    Action.REVEAL_TEXT: "reveal_text",
 }
+REVEAL_PANELS = ("reveal", "reveal_text")
 
 
 def panels_for(suggestion) -> list[str]:
@@ -56,8 +58,10 @@ def panels_for(suggestion) -> list[str]:
         suggestion.callback_result is not None or not services.answered(suggestion)
     ):
         panels = [p for p in panels if p != "callback"]
-    if not suggestion.has_phone:
+    if not suggestion.has_phone or (suggestion.confidential and current_user.role == Role.OFFICER):
         panels = [p for p in panels if p != "reveal"]
+    if suggestion.body_sealed is None:
+        panels = [p for p in panels if p != "reveal_text"]
     if suggestion.designated:
         panels = [p for p in panels if p != "return"]
     return panels
@@ -67,7 +71,7 @@ def action_forms(suggestion, panels: list[str]) -> dict[str, object]:
     """One form per panel, prefixed with the panel's name so ids stay unique on the page."""
     built = {}
     for panel in panels:
-        if panel == "reveal":
+        if panel in REVEAL_PANELS:
             built[panel] = forms.RevealForm(prefix=panel)
             continue
         view = ACTION_VIEWS[panel]

@@ -1,0 +1,26 @@
+"""Who looked at personal data, and who exported it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template
+
+from suggestions.auth import role_required
+from suggestions.extensions import db
+from suggestions.models import AuditEntry, SuggestionEvent
+from suggestions.views.admin import bp
+from suggestions.workflow import Action, Role
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit():
+    reveals = db.paginate(
+        sa.select(SuggestionEvent)
+        .where(SuggestionEvent.action.in_([Action.REVEAL_CONTACT, Action.REVEAL_TEXT]))
+        .order_by(SuggestionEvent.id.desc()),
+        per_page=50,
+        error_out=False,
+    )
+    exports = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(100)).all()
+    return render_template("admin/audit.html", reveals=reveals, exports=exports)
