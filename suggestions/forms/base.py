@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from flask import request
 from flask_wtf import FlaskForm as _FlaskForm
+from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
@@ -26,6 +28,13 @@ class FlaskForm(_FlaskForm):
         def get_translations(self, form):
             # Use WTForms' own zh catalogue; Flask-Babel is not part of the stack.
             return DefaultMeta.get_translations(self, form)
+
+        def wrap_formdata(self, form, formdata):
+            # These are HTML forms: a JSON body (which Flask-WTF would accept, with values of
+            # any type) is treated as an empty submission and refused with the usual messages.
+            if request.is_json:
+                return ImmutableMultiDict()
+            return super().wrap_formdata(form, formdata)
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -143,6 +143,8 @@ class BulkForm(FlaskForm):
     def validate_ids(self, field):
         if not field.data:
             raise ValidationError("请先勾选工单。")
+        if any(not 0 < item < 2**53 for item in field.data):
+            raise ValidationError("工单编号不正确。")
         if len(field.data) > 100:
             raise ValidationError("一次最多处理 100 件工单。")
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import flask_migrate
@@ -38,9 +39,19 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class LiveServer:
+    url: str
+    users: dict[str, str]  # role -> username
+    log_path: Path
+
+    def __iter__(self):
+        return iter((self.url, self.users))
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, tiny_model_path):
-    """Serve the app with gunicorn on loopback; yield (base_url, staff accounts by role)."""
+    """Serve the app with gunicorn on loopback (access log on); yield a LiveServer (unpacks to url, users)."""
     tmp_path = tmp_path_factory.mktemp("live")
     database = fresh_database_uri(tmp_path)
     setup = create_app(make_config(database, tiny_model_path))
@@ -69,7 +80,8 @@ def live_server(tmp_path_factory, tiny_model_path):
         "CONFIDENCE_THRESHOLD": "0.5",
         "INSTANCE_PATH": str(tmp_path),
     }
-    log = (tmp_path / "gunicorn.log").open("w")
+    log_path = tmp_path / "gunicorn.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -77,6 +89,8 @@ def live_server(tmp_path_factory, tiny_model_path):
             "2",
             "--bind",
             f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
             "app:create_app()",
         ],
         cwd=ROOT,
@@ -87,7 +101,7 @@ def live_server(tmp_path_factory, tiny_model_path):
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(base_url, server)
-        yield base_url, usernames
+        yield LiveServer(base_url, usernames, log_path)
     finally:
         server.terminate()
         server.wait(timeout=30)

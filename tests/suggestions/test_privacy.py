@@ -51,3 +51,30 @@ def test_keyed_hash_matches_repeat_callers_and_depends_on_the_key():
 def test_missing_keys_are_refused():
     with pytest.raises(ValueError):
         PhoneVault("", "x")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我的电话13812345678请回电", "我的电话138****5678请回电"),
+        ("电话 138 1234 5678 谢谢", "电话 138****5678 谢谢"),
+        ("电话138-1234-5678", "电话138****5678"),
+        ("全角１３８１２３４５６７８", "全角138****5678"),
+        ("身份证110101199003071234。", "身份证110***********1234。"),
+        ("身份证11010119900307123X", "身份证110***********123X"),
+        ("座机022-23456789", "座机022****6789"),
+        ("面积13812345平方米", "面积13812345平方米"),
+        ("2026年10月1日8点", "2026年10月1日8点"),
+        ("订单号2023100112345678901", "订单号2023100112345678901"),
+        ("", ""),
+    ],
+)
+def test_scrub_text_masks_personal_numbers_only(text, expected):
+    from suggestions.privacy import scrub_text
+
+    assert scrub_text(text) == expected
+
+
+@pytest.mark.parametrize("digits", ["١٣٨١٢٣٤٥٦٧٨", "１３８１２３４５６７８"])
+def test_only_ascii_digits_make_a_mobile_number(digits):
+    assert not is_mobile(digits)

@@ -16,7 +16,7 @@ from suggestions.workflow import Role, Status, WorkflowError
 
 
 @bp.route("/reply-templates", methods=["GET", "POST"])
-@bp.route("/reply-templates/<int:row_id>", methods=["GET", "POST"])
+@bp.route("/reply-templates/<id:row_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def reply_templates(row_id: int | None = None):
     row = db.get_or_404(ReplyTemplate, row_id) if row_id else None
@@ -43,7 +43,7 @@ def reply_templates(row_id: int | None = None):
 
 
 @bp.route("/campaigns", methods=["GET", "POST"])
-@bp.route("/campaigns/<int:row_id>", methods=["GET", "POST"])
+@bp.route("/campaigns/<id:row_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def campaigns(row_id: int | None = None):
     row = db.get_or_404(Campaign, row_id) if row_id else None
@@ -67,7 +67,7 @@ def campaigns(row_id: int | None = None):
 
 
 @bp.route("/projects", methods=["GET", "POST"])
-@bp.route("/projects/<int:row_id>", methods=["GET", "POST"])
+@bp.route("/projects/<id:row_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def projects(row_id: int | None = None):
     row = db.get_or_404(Project, row_id) if row_id else None

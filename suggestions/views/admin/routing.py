@@ -29,7 +29,7 @@ def routing():
     return render_template("admin/routing.html", categories=categories, forms=forms)
 
 
-@bp.route("/routing/<int:category_id>", methods=["POST"])
+@bp.route("/routing/<id:category_id>", methods=["POST"])
 @role_required(Role.ADMIN)
 def update_route(category_id: int):
     category = db.get_or_404(Category, category_id)

@@ -46,7 +46,7 @@ def time_limits():
     ), 400 if form.errors else 200
 
 
-@bp.route("/time-limits/<int:row_id>/delete", methods=["POST"])
+@bp.route("/time-limits/<id:row_id>/delete", methods=["POST"])
 @role_required(Role.ADMIN)
 def delete_time_limit(row_id: int):
     if ActionForm().validate_on_submit():

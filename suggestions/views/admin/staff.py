@@ -44,7 +44,7 @@ def staff():
     )
 
 
-@bp.route("/staff/<int:user_id>/toggle", methods=["POST"])
+@bp.route("/staff/<id:user_id>/toggle", methods=["POST"])
 @role_required(Role.ADMIN)
 def toggle_staff(user_id: int):
     user = db.get_or_404(StaffUser, user_id)

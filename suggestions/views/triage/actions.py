@@ -23,14 +23,19 @@ from suggestions.views.triage.access import (
     project_choices,
     visible_suggestion,
 )
-from suggestions.workflow import NotPermitted, Role, Urgency, WorkflowError
+from suggestions.workflow import Action, NotPermitted, Role, Urgency, WorkflowError, transition_for
 
 
 @dataclass(frozen=True)
 class ActionView:
     form: type
     run: Callable[[Suggestion, object, StaffUser], str]  # returns the success message
+    actions: tuple[Action, ...]  # the workflow actions this panel can take
     prepare: Callable[[object, Suggestion], None] = lambda form, suggestion: None
+
+    def permits(self, role: Role) -> bool:
+        """Whether the role may take any of this panel's actions at all (the state is checked later)."""
+        return any(role.value in transition_for(action).actors for action in self.actions)
 
 
 def _dispatch(s, f, user):
@@ -108,13 +113,17 @@ def _set_officers(form, suggestion):
 
 
 ACTION_VIEWS: dict[str, ActionView] = {
-    "dispatch": ActionView(forms.DispatchForm, _dispatch, _prepare_dispatch),
+    "dispatch": ActionView(forms.DispatchForm, _dispatch, (Action.DISPATCH, Action.REDISPATCH), _prepare_dispatch),
     "reject": ActionView(
-        forms.ReasonForm, _say(lambda s, f, u: services.reject(s, actor=u, reason=f.reason.data), "已作不予受理处理。")
+        forms.ReasonForm,
+        _say(lambda s, f, u: services.reject(s, actor=u, reason=f.reason.data), "已作不予受理处理。"),
+        (Action.REJECT,),
     ),
-    "merge": ActionView(forms.MergeForm, _merge),
+    "merge": ActionView(forms.MergeForm, _merge, (Action.MERGE,)),
     "sign": ActionView(
-        forms.ActionForm, _say(lambda s, f, u: services.sign(s, actor=u), lambda s: f"{s.tracking_code} 已签收。")
+        forms.ActionForm,
+        _say(lambda s, f, u: services.sign(s, actor=u), lambda s: f"{s.tracking_code} 已签收。"),
+        (Action.SIGN,),
     ),
     "return": ActionView(
         forms.ReasonForm,
@@ -122,25 +131,32 @@ ACTION_VIEWS: dict[str, ActionView] = {
             lambda s, f, u: services.return_item(s, actor=u, reason=f.reason.data),
             lambda s: f"{s.tracking_code} 已退回民心办。",
         ),
+        (Action.RETURN,),
     ),
-    "start": ActionView(forms.ActionForm, _say(lambda s, f, u: services.start(s, actor=u), "已开始办理。")),
-    "assign": ActionView(forms.AssignForm, _assign, _set_officers),
+    "start": ActionView(
+        forms.ActionForm, _say(lambda s, f, u: services.start(s, actor=u), "已开始办理。"), (Action.START,)
+    ),
+    "assign": ActionView(forms.AssignForm, _assign, (Action.ASSIGN,), _set_officers),
     "note": ActionView(
         forms.NoteForm,
         _say(lambda s, f, u: services.add_note(s, f.body.data, actor=u), "内部备注已保存（市民不可见）。"),
+        (Action.NOTE,),
     ),
     "interim_reply": ActionView(
         forms.ReplyForm,
         _say(lambda s, f, u: services.interim_reply(s, f.body.data, actor=u), "阶段性答复已发布，市民可在追踪页看到。"),
+        (Action.INTERIM_REPLY,),
     ),
     "reply": ActionView(
         forms.ReplyForm,
         _say(lambda s, f, u: services.reply(s, f.body.data, actor=u), "答复已提交，等待民心办审核后回访。"),
+        (Action.REPLY,),
     ),
-    "request_extension": ActionView(forms.ExtensionForm, _extension),
+    "request_extension": ActionView(forms.ExtensionForm, _extension, (Action.REQUEST_EXTENSION,)),
     "approve_extension": ActionView(
         forms.ActionForm,
         _say(lambda s, f, u: services.decide_extension(s, approve=True, actor=u), "已批准延期，答复期限已顺延。"),
+        (Action.APPROVE_EXTENSION,),
     ),
     "deny_extension": ActionView(
         forms.ReasonForm,
@@ -148,27 +164,33 @@ ACTION_VIEWS: dict[str, ActionView] = {
             lambda s, f, u: services.decide_extension(s, approve=False, actor=u, reason=f.reason.data),
             "已驳回延期申请。",
         ),
+        (Action.DENY_EXTENSION,),
     ),
     "approve_reply": ActionView(
-        forms.ActionForm, _say(lambda s, f, u: services.approve_reply(s, actor=u), "答复审核通过。")
+        forms.ActionForm,
+        _say(lambda s, f, u: services.approve_reply(s, actor=u), "答复审核通过。"),
+        (Action.APPROVE_REPLY, Action.CLOSE_WITHOUT_CALLBACK),
     ),
     "send_back": ActionView(
         forms.ReasonForm,
         _say(lambda s, f, u: services.send_back(s, actor=u, reason=f.reason.data), "已退回承办部门重新答复。"),
+        (Action.SEND_BACK,),
     ),
-    "callback": ActionView(forms.CallbackForm, _callback),
-    "correct_route": ActionView(forms.CorrectRouteForm, _correct, _prepare_correct),
-    "adoption": ActionView(forms.AdoptionForm, _adoption, _prepare_adoption),
+    "callback": ActionView(forms.CallbackForm, _callback, (Action.CALLBACK_SATISFIED, Action.MERGED_CALLBACK)),
+    "correct_route": ActionView(forms.CorrectRouteForm, _correct, (Action.CORRECT_ROUTE,), _prepare_correct),
+    "adoption": ActionView(forms.AdoptionForm, _adoption, (Action.ADOPT,), _prepare_adoption),
 }
 
 
-@bp.route("/suggestions/<int:suggestion_id>/<name>", methods=["POST"])
+@bp.route("/suggestions/<id:suggestion_id>/<name>", methods=["POST"])
 @role_required(*STAFF)
 def act(suggestion_id: int, name: str):
     view = ACTION_VIEWS.get(name)
     if view is None:
         abort(404)
     suggestion = visible_suggestion(suggestion_id)
+    if not view.permits(current_user.role):
+        abort(403)
     form = view.form(prefix=name)
     view.prepare(form, suggestion)
     queue = form.queue.data or ""
@@ -189,14 +211,14 @@ def act(suggestion_id: int, name: str):
     return redirect(next_url(suggestion, queue), 303)
 
 
-@bp.route("/suggestions/<int:suggestion_id>/reveal", methods=["POST"])
+@bp.route("/suggestions/<id:suggestion_id>/reveal", methods=["POST"])
 @role_required(*STAFF)
 def reveal(suggestion_id: int):
     """Show the full phone number once, on its own page that is never cached; the reveal is audited."""
     return _reveal(suggestion_id, "reveal", services.reveal_phone, "phone")
 
 
-@bp.route("/suggestions/<int:suggestion_id>/reveal-text", methods=["POST"])
+@bp.route("/suggestions/<id:suggestion_id>/reveal-text", methods=["POST"])
 @role_required(*STAFF)
 def reveal_text(suggestion_id: int):
     """Show the text as typed, with the personal numbers that were masked; audited like a phone reveal."""

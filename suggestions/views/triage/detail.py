@@ -115,7 +115,7 @@ def related(suggestion) -> tuple[list, list]:
 SIMILAR_DAYS = 90
 
 
-@bp.route("/suggestions/<int:suggestion_id>")
+@bp.route("/suggestions/<id:suggestion_id>")
 @role_required(*STAFF)
 def detail(suggestion_id: int):
     suggestion = visible_suggestion(suggestion_id)
