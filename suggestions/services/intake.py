@@ -89,10 +89,9 @@ def submit_suggestion(
 
     A repeated ``idempotency_key`` returns the suggestion stored the first time.
     """
-    if intake.idempotency_key:
-        existing = db.session.scalar(sa.select(Suggestion).where(Suggestion.idempotency_key == intake.idempotency_key))
-        if existing is not None:
-            return Receipt(existing, replayed=True)
+    existing = find_by_idempotency_key(intake.idempotency_key)
+    if existing is not None:
+        return Receipt(existing, replayed=True)
     if not intake.body.strip():
         raise WorkflowError("建议内容不能为空。")
     now = now or clock.now()
@@ -144,6 +143,13 @@ def submit_suggestion(
     db.session.flush()
     _route_new(suggestion, decision, actor, manual_route, now)
     return Receipt(suggestion, secret=secret)
+
+
+def find_by_idempotency_key(key: str | None) -> Suggestion | None:
+    """The suggestion an earlier submission of the same form created, if any."""
+    if not key:
+        return None
+    return db.session.scalar(sa.select(Suggestion).where(Suggestion.idempotency_key == key))
 
 
 def apply_prediction(suggestion: Suggestion, decision: RouteDecision) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from suggestions import services
 from suggestions.extensions import db
-from suggestions.models import Campaign, Category, Department, District, Suggestion
+from suggestions.models import Campaign, Category, Department, District
 from suggestions.privacy import PhoneVault
 
 DEFAULT_TOPICS = ["就业", "教育", "社保", "医疗", "住房", "养老", "食品安全", "城乡建设", "生态环境", "文化体育"]
@@ -78,7 +78,7 @@ def submit_and_commit(intake: services.Intake, **kwargs) -> services.Receipt:
         db.session.rollback()
         if not intake.idempotency_key:
             raise
-        existing = db.session.scalar(sa.select(Suggestion).where(Suggestion.idempotency_key == intake.idempotency_key))
+        existing = services.find_by_idempotency_key(intake.idempotency_key)
         if existing is None:
             raise
         return services.Receipt(existing, replayed=True)

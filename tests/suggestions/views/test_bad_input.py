@@ -74,7 +74,10 @@ def test_public_form_corpus(client, seeded, overrides):
 def test_invalid_utf8_bytes_on_the_wire(client, seeded):
     before = counts()
     district = factories.district_named("河西区").id
-    raw = b"body=%E5%BB%BA%E8%AE%AE\xff\xfe%E5%A2%9E%E5%8A%A0%E5%85%AC%E4%BA%A4%E7%8F%AD%E6%AC%A1%E6%96%B9%E4%BE%BF&consent=y&district=" + str(district).encode()
+    raw = (
+        b"body=%E5%BB%BA%E8%AE%AE\xff\xfe%E5%A2%9E%E5%8A%A0%E5%85%AC%E4%BA%A4%E7%8F%AD%E6%AC%A1%E6%96%B9%E4%BE%BF&consent=y&district="
+        + str(district).encode()
+    )
     response = client.post("/", data=raw, content_type="application/x-www-form-urlencoded")
     assert_refused(response, before)
 
@@ -221,7 +224,9 @@ class TestStaffCorpus:
 
     @pytest.mark.parametrize("suffix", ["sign", "reply", "note", "return", "reveal", "reveal-text", "assign"])
     def test_another_departments_item_is_not_found(self, client, auth, staff, app, seeded, suffix):
-        other = factories.submit(app.extensions["phone_vault"], category=factories.category_coded("交通运输")).suggestion
+        other = factories.submit(
+            app.extensions["phone_vault"], category=factories.category_coded("交通运输")
+        ).suggestion
         auth.login(staff["officer"])
         before = counts()
         assert client.get(f"/suggestions/{other.id}").status_code == 404

@@ -1,0 +1,125 @@
+"""Property-based tests (hypothesis) for the forms, the privacy helpers and the intake service."""
+
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from suggestions import services
+from suggestions.extensions import db
+from suggestions.models import Suggestion, SuggestionEvent
+from suggestions.privacy import is_mobile, mask_phone, normalize_phone, scrub_text
+from suggestions.routing import RouteDecision
+from suggestions.workdays import WorkdayCalendar
+from suggestions.workflow import Channel
+from tests import factories
+
+# The database and app persist across examples of one test; each example checks its own deltas.
+SHARED_STATE = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+text = st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
+field = st.one_of(text, st.sampled_from(["", " ", "13812345678", "<b>x</b>", "'; --", "😀" * 12, "建议" * 6]))
+
+
+def count(model):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@SHARED_STATE
+@given(title=field, body=field, phone=field, name=field, district=field, topic=field, consent=st.booleans())
+def test_public_form_never_fails_and_never_half_writes(
+    client, seeded, title, body, phone, name, district, topic, consent
+):
+    before = (count(Suggestion), count(SuggestionEvent))
+    data = {"title": title, "body": body, "phone": phone, "contact_name": name, "district": district, "topic": topic}
+    if consent:
+        data["consent"] = "y"
+    response = client.post("/", data=data)
+    assert response.status_code in (201, 400, 413), response.status_code
+    db.session.expire_all()
+    after = (count(Suggestion), count(SuggestionEvent))
+    if response.status_code == 201:
+        assert after[0] == before[0] + 1 and after[1] >= before[1] + 2
+    else:
+        assert after == before
+
+
+@SHARED_STATE
+@given(code=field, credential=field)
+def test_tracking_never_fails(client, seeded, code, credential):
+    assert client.post("/track", data={"code": code, "credential": credential}).status_code in (303, 400, 404)
+
+
+@given(st.text(max_size=200))
+def test_scrub_text_leaves_no_mobile_number_and_is_idempotent(value):
+    once = scrub_text(value)
+    assert not MOBILE.search(once.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    assert scrub_text(once) == once
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.sampled_from(["", " ", "-", "+86 "]))
+def test_mobile_numbers_survive_typing_styles(number, style):
+    typed = (style if style.startswith("+") else "") + (
+        f"{number[:3]}{style}{number[3:7]}{style}{number[7:]}" if not style.startswith("+") else number
+    )
+    assert normalize_phone(typed) == number and is_mobile(number)
+    assert mask_phone(number) == number[:3] + "****" + number[-4:]
+
+
+@given(st.dates(min_value=date(2015, 1, 1), max_value=date(2026, 12, 1)), st.integers(1, 30))
+def test_working_days_move_forward_onto_working_days(start, count):
+    calendar = WorkdayCalendar()
+    due = calendar.add_working_days(start, count)
+    assert due > start and calendar.is_workday(due)
+    assert calendar.working_days_between(start, due) == count
+    assert calendar.add_working_days(start, count + 1) > due
+
+
+@SHARED_STATE
+@given(
+    body=st.text(min_size=1, max_size=500).filter(lambda t: t.strip()),
+    phone=st.one_of(st.none(), st.just("13812345678")),
+)
+def test_intake_service_stores_the_masked_text_with_two_events(app, seeded, body, phone):
+    vault = app.extensions["phone_vault"]
+    receipt = services.submit_suggestion(
+        services.Intake(body=body, phone=phone), channel=Channel.WEB, decision=RouteDecision(), vault=vault
+    )
+    db.session.flush()
+    suggestion = receipt.suggestion
+    assert suggestion.body == scrub_text(body.strip())
+    assert (suggestion.body_sealed is not None) == (suggestion.body != body.strip())
+    assert len(db.session.scalars(suggestion.events.select()).all()) == 2
+    assert (receipt.secret is None) == (phone is not None)
+    db.session.rollback()
+
+
+def test_concurrent_duplicate_returns_the_first_receipt(app, seeded, monkeypatch):
+    """The service's look-up can miss a twin committed a moment earlier; the unique key catches it."""
+    from suggestions.views.common import submit_and_commit
+
+    vault = app.extensions["phone_vault"]
+    first = factories.submit(vault, category=None, idempotency_key="b" * 32).suggestion
+    lookups = iter([None])  # the racing request does not see the first one yet
+    real = services.find_by_idempotency_key
+    monkeypatch.setattr(services.intake, "find_by_idempotency_key", lambda key: next(lookups, None) or real(key))
+    receipt = submit_and_commit(
+        services.Intake(body="同一份表单的第二次提交，内容相同。", idempotency_key="b" * 32),
+        channel=Channel.WEB,
+        decision=RouteDecision(),
+        vault=vault,
+    )
+    assert receipt.replayed and receipt.suggestion.id == first.id
+    assert count(Suggestion) == 1
+
+
+@pytest.mark.parametrize("days", [0, -1])
+def test_working_day_count_must_be_positive(days):
+    with pytest.raises(ValueError):
+        WorkdayCalendar().add_working_days(date(2026, 1, 5), days)
