@@ -34,19 +34,27 @@ class Limit:
         return f"{self.amount}{self.unit.label}"
 
 
+def limits_for(category_id: int | None, urgency: Urgency) -> dict[Step, Limit]:
+    """Return every step's most specific limit: category and urgency, then category, then urgency, then default."""
+    with db.session.no_autoflush:
+        rows = db.session.execute(
+            sa.select(TimeLimit.step, TimeLimit.category_id, TimeLimit.urgency, TimeLimit.amount, TimeLimit.unit).where(
+                sa.or_(TimeLimit.category_id == category_id, TimeLimit.category_id.is_(None)),
+                sa.or_(TimeLimit.urgency == urgency, TimeLimit.urgency.is_(None)),
+            )
+        ).all()
+    limits = {step: Limit(*default) for step, default in DEFAULT_LIMITS.items()}
+    best: dict[Step, tuple] = {}
+    for step, row_category, row_urgency, amount, unit in rows:
+        rank = (row_category is not None, row_urgency is not None)
+        if step not in best or rank > best[step]:
+            best[step] = rank
+            limits[Step(step)] = Limit(amount, TimeUnit(unit))
+    return limits
+
+
 def limit_for(step: Step, category_id: int | None, urgency: Urgency) -> Limit:
-    """Return the most specific limit: category and urgency, then category, then urgency, then default."""
-    rows = db.session.scalars(
-        sa.select(TimeLimit).where(
-            TimeLimit.step == step,
-            sa.or_(TimeLimit.category_id == category_id, TimeLimit.category_id.is_(None)),
-            sa.or_(TimeLimit.urgency == urgency, TimeLimit.urgency.is_(None)),
-        )
-    ).all()
-    if not rows:
-        return Limit(*DEFAULT_LIMITS[step])
-    best = max(rows, key=lambda row: (row.category_id is not None, row.urgency is not None))
-    return Limit(best.amount, best.unit)
+    return limits_for(category_id, urgency)[step]
 
 
 def due_after(start: datetime, limit: Limit, calendar: WorkdayCalendar) -> datetime:
@@ -68,11 +76,13 @@ class DeadlinePlanner:
 
     def __init__(self, suggestion: Suggestion, now: datetime):
         self.suggestion, self.now = suggestion, now
-        self.calendar = load_calendar(clock.local(now).date())
+        with db.session.no_autoflush:
+            self.calendar = load_calendar(clock.local(now).date())
+        category_id = suggestion.category.id if suggestion.category else suggestion.category_id
+        self.limits = limits_for(category_id, suggestion.urgency or Urgency.GENERAL)
 
     def due(self, step: Step) -> datetime:
-        limit = limit_for(step, self.suggestion.category_id, self.suggestion.urgency)
-        return due_after(self.now, limit, self.calendar)
+        return due_after(self.now, self.limits[step], self.calendar)
 
     def extend(self, due: datetime, working_days: int) -> datetime:
         """Move a due date on by working days (an approved extension)."""

@@ -140,7 +140,7 @@ def submit_suggestion(
         details={"channel": channel.value},
         now=now,
     )
-    db.session.flush()
+    # No flush yet: routing's transition flushes the suggestion and both events together.
     _route_new(suggestion, decision, actor, manual_route, now)
     return Receipt(suggestion, secret=secret)
 
