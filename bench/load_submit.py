@@ -133,8 +133,10 @@ def prepare_database(kind: str, workdir: Path) -> str:
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         seeding.seed_reference_data()
         db.session.commit()
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, body TEXT)"))
+        bench_rows = sa.Table(
+            "bench_rows", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("body", sa.Text)
+        )
+        bench_rows.create(db.engine)  # SERIAL on PostgreSQL, rowid alias on SQLite
         db.engine.dispose()
     return url
 
