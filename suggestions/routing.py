@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from suggestions.extensions import db
-from suggestions.models import Category, Department
+from suggestions.models import Category, Department, RoutingRule
 
 if TYPE_CHECKING:
     import classifier
@@ -114,6 +114,19 @@ class RouteDecision:
     explanation: list[tuple[str, float]] = field(default_factory=list)
     model_version: str | None = None
     problem: str | None = None
+    rule: RoutingRule | None = None
+    rule_words: list[str] = field(default_factory=list)
+
+    @property
+    def route_reason(self) -> str | None:
+        """Why this department, in a phrase staff can read next to the route."""
+        if self.department is None:
+            return None
+        if self.rule is not None:
+            return f"规则「{self.rule.name}」（提到：{'、'.join(self.rule_words)}）→ {self.department.name}"
+        if self.category is not None:
+            return f"类别「{self.category.name}」→ {self.department.name}"
+        return None
 
     @property
     def automatic(self) -> bool:
@@ -137,7 +150,7 @@ class RouteDecision:
             return f"{because}；类别「{self.category.name}」尚未配置承办部门，转人工分拨"
         if not self.automatic:
             return f"{because}；置信度低于阈值 {self.threshold:.0%}，转人工分拨"
-        return because
+        return f"{because}；{self.route_reason}"
 
 
 def threshold_for(model: classifier.Classifier, configured: float | None, fallback: float) -> float:
@@ -165,7 +178,7 @@ def decide(
         return RouteDecision(problem="内容为空，无法自动分类，转人工分拨。")
     categories = {c.code: c for c in db.session.scalars(sa.select(Category).where(Category.is_active.is_(True)))}
     category = categories.get(prediction.category)
-    return RouteDecision(
+    decision = RouteDecision(
         category=category,
         department=category.department if category and category.department and category.department.is_active else None,
         confidence=prediction.confidence,
@@ -174,6 +187,46 @@ def decide(
         explanation=list(prediction.explanation),
         model_version=prediction.model_version,
     )
+    if category is not None:
+        apply_rules(decision, f"{title}\n{body}", active_rules())
+    return decision
+
+
+def active_rules() -> list[RoutingRule]:
+    return list(
+        db.session.scalars(
+            sa.select(RoutingRule).where(RoutingRule.is_active.is_(True)).order_by(RoutingRule.priority, RoutingRule.id)
+        )
+    )
+
+
+def match_rule(text: str, category_id: int | None, rules: list[RoutingRule]) -> tuple[RoutingRule, list[str]] | None:
+    """The rule whose keywords the text mentions: category-specific rules first, then most words, then priority.
+
+    Excluded phrases are removed before matching, so 养老金 does not count as 养老.
+    """
+    best, best_rank = None, None
+    for rule in rules:
+        if rule.category_id not in (None, category_id) or not rule.department.is_active:
+            continue
+        cleaned = text
+        for phrase in rule.exclude_list:
+            cleaned = cleaned.replace(phrase, " ")
+        words = [word for word in rule.keyword_list if word in cleaned]
+        if not words:
+            continue
+        rank = (rule.category_id is not None, len(words), -rule.priority)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = (rule, words), rank
+    return best
+
+
+def apply_rules(decision: RouteDecision, text: str, rules: list[RoutingRule]) -> None:
+    """Refine the department with the admin's keyword rules; the rule is shown in the explanation."""
+    matched = match_rule(text, decision.category.id if decision.category else None, rules)
+    if matched is not None:
+        decision.rule, decision.rule_words = matched
+        decision.department = decision.rule.department
 
 
 def route_text(title: str, body: str) -> RouteDecision:

@@ -17,7 +17,16 @@ import sqlalchemy as sa
 
 from suggestions import clock
 from suggestions.extensions import db
-from suggestions.models import Campaign, Category, Department, District, ReplyTemplate, StaffUser, TimeLimit
+from suggestions.models import (
+    Campaign,
+    Category,
+    Department,
+    District,
+    ReplyTemplate,
+    RoutingRule,
+    StaffUser,
+    TimeLimit,
+)
 from suggestions.workflow import Role, Status, Step, TimeUnit, Urgency
 
 
@@ -34,6 +43,7 @@ class SeedReport:
     campaigns: int = 0
     time_limits: int = 0
     reply_templates: int = 0
+    routing_rules: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, password, role label)
 
 
@@ -100,6 +110,18 @@ def seed_reference_data(data: dict | None = None) -> SeedReport:
                 )
             )
             report.reply_templates += 1
+    if db.session.scalar(sa.select(sa.func.count(RoutingRule.id))) == 0:
+        for position, spec in enumerate(data.get("routing_rules", [])):
+            db.session.add(
+                RoutingRule(
+                    name=spec["name"],
+                    keywords=spec["keywords"],
+                    excludes=spec.get("excludes", ""),
+                    department=_department(spec["department"], report),
+                    priority=100 + position,
+                )
+            )
+            report.routing_rules += 1
     db.session.flush()
     return report
 

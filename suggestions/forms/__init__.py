@@ -57,8 +57,17 @@ from suggestions.forms.admin import (  # noqa: E402
     CampaignForm,
     ProjectForm,
     ReplyTemplateForm,
+    RoutingRuleForm,
     StaffForm,
     TimeLimitForm,
 )
 
-__all__ += ["CalendarDayForm", "CampaignForm", "ProjectForm", "ReplyTemplateForm", "StaffForm", "TimeLimitForm"]
+__all__ += [
+    "CalendarDayForm",
+    "CampaignForm",
+    "ProjectForm",
+    "ReplyTemplateForm",
+    "RoutingRuleForm",
+    "StaffForm",
+    "TimeLimitForm",
+]

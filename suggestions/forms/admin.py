@@ -84,3 +84,21 @@ class StaffForm(FlaskForm):
     def validate_department(self, field):
         if self.role.data == Role.OFFICER and field.data is None:
             raise ValidationError("部门承办人必须选择所属部门。")
+
+
+class RoutingRuleForm(FlaskForm):
+    name = StringField("规则名称", filters=[strip], validators=[DataRequired("请填写规则名称。"), Length(max=64)])
+    keywords = StringField(
+        "关键词（用顿号分隔，提到任意一个即匹配）",
+        filters=[strip],
+        validators=[DataRequired("请填写至少一个关键词。"), Length(max=500)],
+    )
+    excludes = StringField("排除词（选填，如：养老金）", filters=[strip], validators=[Optional(), Length(max=500)])
+    department = IdSelectField("派往部门", validators=[InputRequired("请选择部门。")])
+    category = IdSelectField("仅限类别（选填）", validators=[Optional()])
+    priority = IntegerField("优先级（数字小的优先）", default=100, validators=[InputRequired(), NumberRange(0, 10000)])
+    is_active = BooleanField("启用", default=True)
+
+    def validate_department(self, field):
+        if field.data is None:
+            raise ValidationError("请选择部门。")

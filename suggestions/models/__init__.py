@@ -10,6 +10,7 @@ from suggestions.models.reference import (
     District,
     Project,
     ReplyTemplate,
+    RoutingRule,
     TimeLimit,
 )
 from suggestions.models.staff import StaffUser
@@ -31,6 +32,7 @@ __all__ = [
     "Project",
     "ReplyTemplate",
     "RouteCorrection",
+    "RoutingRule",
     "TimeLimit",
     "Category",
     "Department",

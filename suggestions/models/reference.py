@@ -172,3 +172,38 @@ class AuditEntry(db.Model):
 @sa.event.listens_for(AuditEntry, "before_delete")
 def _refuse_audit_change(mapper, connection, target) -> None:
     raise PermissionError("the audit log is append-only")
+
+
+class RoutingRule(db.Model):
+    """A keyword rule that sends matching suggestions to a more specific department (admin-editable)."""
+
+    __tablename__ = "routing_rules"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(64))
+    keywords: Mapped[str] = mapped_column(sa.String(500), comment="words or phrases separated by 、 or commas")
+    excludes: Mapped[str] = mapped_column(sa.String(500), default="", comment="words that cancel a match")
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"))
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"), comment="null: any category")
+    priority: Mapped[int] = mapped_column(default=100, comment="lower wins when several rules match equally")
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    department: Mapped[Department] = relationship(lazy="joined")
+    category: Mapped[Category | None] = relationship(lazy="joined")
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        for separator in ("，", ",", "；", ";", " "):
+            text = text.replace(separator, "、")
+        return [word.strip() for word in text.split("、") if word.strip()]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return self.split(self.keywords)
+
+    @property
+    def exclude_list(self) -> list[str]:
+        return self.split(self.excludes or "")
+
+    def __repr__(self) -> str:
+        return f"<RoutingRule {self.id} {self.name} -> {self.department_id}>"

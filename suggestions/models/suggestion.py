@@ -65,6 +65,7 @@ class Suggestion(db.Model):
     prediction_candidates: Mapped[list[Any] | None] = mapped_column(sa.JSON)
     prediction_explanation: Mapped[list[Any] | None] = mapped_column(sa.JSON)
     model_version: Mapped[str | None] = mapped_column(sa.String(64))
+    route_reason: Mapped[str | None] = mapped_column(sa.String(300), comment="why routing chose the department")
 
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"))
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))

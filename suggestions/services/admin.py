@@ -7,7 +7,16 @@ from datetime import date
 import sqlalchemy as sa
 
 from suggestions.extensions import db
-from suggestions.models import CalendarDay, Campaign, Department, Project, ReplyTemplate, StaffUser, TimeLimit
+from suggestions.models import (
+    CalendarDay,
+    Campaign,
+    Department,
+    Project,
+    ReplyTemplate,
+    RoutingRule,
+    StaffUser,
+    TimeLimit,
+)
 from suggestions.workflow import Role, WorkflowError
 
 
@@ -97,3 +106,14 @@ def set_staff_active(user: StaffUser, active: bool, *, actor: StaffUser) -> Staf
     user.is_active = active
     db.session.flush()
     return user
+
+
+def save_routing_rule(row: RoutingRule | None, **values) -> RoutingRule:
+    if not RoutingRule.split(values["keywords"]):
+        raise WorkflowError("请填写至少一个关键词。")
+    row = row or RoutingRule()
+    for key, value in values.items():
+        setattr(row, key, value)
+    db.session.add(row)
+    db.session.flush()
+    return row

@@ -159,6 +159,7 @@ def apply_prediction(suggestion: Suggestion, decision: RouteDecision) -> None:
     suggestion.prediction_candidates = [[c.label, c.probability] for c in decision.candidates]
     suggestion.prediction_explanation = [[word, weight] for word, weight in decision.explanation]
     suggestion.model_version = decision.model_version
+    suggestion.route_reason = decision.route_reason
 
 
 def _route_new(

@@ -160,6 +160,7 @@ def decision_json(decision: RouteDecision) -> dict:
         "threshold": decision.threshold,
         "automatic": decision.automatic,
         "reason": decision.reason,
+        "route_reason": decision.route_reason,
         "explanation": [word for word, _ in decision.explanation],
         "candidates": [
             {

@@ -19,6 +19,9 @@ def test_seed_adds_taxonomy_districts_campaign_and_prints_each_password_once(run
     assert first.exit_code == 0, first.output
     assert count(Category) == 7 and count(District) == 17 and count(Campaign) == 1
     assert count(Department) == 17
+    from suggestions.models import RoutingRule, TimeLimit
+
+    assert count(RoutingRule) == 6 and count(TimeLimit) == 10
     assert db.session.scalar(sa.select(District).where(District.is_citywide)).name == "全市"
     for username in ("operator", "dispatcher", "officer", "admin"):
         assert f"login: {username}" in first.output

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from suggestions import routing
+from suggestions.extensions import db
 from tests import factories
 
 TRANSPORT = "公交线路太少，建议增加公交班次，增设公交站点方便换乘。"
@@ -91,3 +92,57 @@ class TestModelHolder:
         assert holder.get() is None  # not looked at again yet
         holder._checked_at = time.monotonic() - 7200
         assert holder.get() is not None
+
+
+class TestRules:
+    @pytest.fixture
+    def rules(self, seeded):
+        return routing.active_rules()
+
+    @pytest.mark.parametrize(
+        ("text", "department"),
+        [
+            ("建议社区多建养老服务中心", "市民政局"),
+            ("我的养老金发放延迟了", None),
+            ("养老金和养老院都要管", "市民政局"),
+            ("学校周边食品安全问题", "市市场监督管理委员会"),
+            ("小区燃气管道老化，冬季供热不足", "市城市管理委员会"),
+            ("公园增加健身器材", "市体育局"),
+            ("景区门票太贵", "市文化和旅游局"),
+            ("公交线路太少", None),
+        ],
+    )
+    def test_seeded_keyword_rules(self, rules, text, department):
+        matched = routing.match_rule(text, None, rules)
+        assert (matched[0].department.name if matched else None) == department
+
+    def test_more_matched_words_win_and_category_specific_rules_come_first(self, rules, seeded):
+        from suggestions.models import RoutingRule
+
+        water = factories.department_named("市水务局")
+        transport = factories.category_coded("交通运输")
+        db.session.add(
+            RoutingRule(name="积水", keywords="积水、排水", department=water, category=transport, priority=500)
+        )
+        db.session.commit()
+        matched = routing.match_rule("公交站积水严重，排水不畅，垃圾也多", transport.id, routing.active_rules())
+        assert matched[0].name == "积水" and matched[1] == ["积水", "排水"]
+        elsewhere = routing.match_rule(
+            "公交站积水严重，排水不畅，垃圾也多", factories.category_coded("卫生计生").id, routing.active_rules()
+        )
+        assert elsewhere[0].name == "燃气、供热、垃圾"
+
+    def test_rule_refines_the_department_and_is_explained(self, seeded, model):
+        decision = routing.decide(
+            "公交站点", "公交站点周边景区游客太多，建议增加公交线路", model=model, threshold=0.0, fallback=0.6
+        )
+        assert decision.department.name == "市文化和旅游局"
+        assert decision.rule.name == "旅游、景区"
+        assert decision.route_reason == "规则「旅游、景区」（提到：景区）→ 市文化和旅游局"
+        assert "规则「旅游、景区」" in decision.reason
+
+    def test_inactive_rules_and_departments_do_not_fire(self, seeded, rules):
+        rule = next(r for r in rules if r.name == "医保")
+        rule.is_active = False
+        db.session.commit()
+        assert routing.match_rule("医保报销比例太低", None, routing.active_rules()) is None

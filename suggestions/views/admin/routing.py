@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from suggestions import services
 from suggestions.auth import role_required
 from suggestions.extensions import db
-from suggestions.forms import CategoryRouteForm
-from suggestions.models import Category, Department
+from suggestions.forms import CategoryRouteForm, RoutingRuleForm
+from suggestions.models import Category, Department, RoutingRule
 from suggestions.views.admin import bp
-from suggestions.views.triage.access import department_choices
-from suggestions.workflow import Role
+from suggestions.views.triage.access import category_choices, department_choices
+from suggestions.workflow import Role, WorkflowError
 
 
 def _route_form(category: Category | None = None) -> CategoryRouteForm:
@@ -42,3 +42,36 @@ def update_route(category_id: int):
     db.session.commit()
     flash(f"「{category.name}」现在派往「{department.name if department else '人工分拨'}」。", "success")
     return redirect(url_for(".routing"), 303)
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+@bp.route("/rules/<id:row_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def rules(row_id: int | None = None):
+    row = db.get_or_404(RoutingRule, row_id) if row_id else None
+    form = RoutingRuleForm(obj=row) if request.method == "GET" and row else RoutingRuleForm()
+    if request.method == "GET" and row:
+        form.department.data, form.category.data = row.department_id, row.category_id
+    form.department.choices = department_choices()
+    form.category.choices = category_choices("任何类别")
+    if form.validate_on_submit():
+        try:
+            services.admin.save_routing_rule(
+                row,
+                name=form.name.data,
+                keywords=form.keywords.data,
+                excludes=form.excludes.data or "",
+                department_id=form.department.data,
+                category_id=form.category.data,
+                priority=form.priority.data,
+                is_active=form.is_active.data,
+            )
+        except WorkflowError as exc:
+            db.session.rollback()
+            form.keywords.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash("分拨规则已保存，新提交的建议立即按新规则分拨。", "success")
+            return redirect(url_for(".rules"), 303)
+    rows = db.session.scalars(sa.select(RoutingRule).order_by(RoutingRule.priority, RoutingRule.id)).all()
+    return render_template("admin/rules.html", form=form, rows=rows, editing=row), 400 if form.errors else 200

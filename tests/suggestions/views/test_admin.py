@@ -177,3 +177,27 @@ def test_admin_cannot_deactivate_themselves(admin, staff):
 def test_admin_pages_are_for_admins_only(client, auth, staff, path):
     auth.login(staff["dispatcher"])
     assert client.get(path).status_code == 403
+
+
+def test_keyword_rules_are_edited_and_used(admin, app):
+    water = factories.department_named("市水务局")
+    response = admin.post(
+        "/admin/rules",
+        data={
+            "name": "积水",
+            "keywords": "积水，内涝",
+            "excludes": "",
+            "department": water.id,
+            "category": "",
+            "priority": 10,
+            "is_active": "y",
+        },
+    )
+    assert response.status_code == 303
+    from suggestions import routing
+
+    matched = routing.match_rule("下雨后路口积水严重", None, routing.active_rules())
+    assert matched[0].department == water
+    assert "积水、内涝" in admin.get("/admin/rules").get_data(as_text=True)
+    empty = admin.post("/admin/rules", data={"name": "空", "keywords": "、、", "department": water.id, "priority": 1})
+    assert empty.status_code == 400
