@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,15 @@ from suggestions.privacy import PhoneVault, mask_phone, scrub_text
 from suggestions.routing import RouteDecision
 from suggestions.services.core import Actor, record_event, transition
 from suggestions.workflow import RESIDENT, SYSTEM, Action, Channel, Status, Urgency, WorkflowError
+
+# Characters no database column can hold (PostgreSQL refuses NUL; lone surrogates cannot be encoded).
+# Forms already refuse them with a message; the service drops them so that no caller can lose a submission.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def storable_text(value: str) -> str:
+    return _UNSTORABLE.sub("", value).strip()
+
 
 # Letters and digits that cannot be confused when read aloud or typed on a phone.
 SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -92,12 +102,12 @@ def submit_suggestion(
     existing = find_by_idempotency_key(intake.idempotency_key)
     if existing is not None:
         return Receipt(existing, replayed=True)
-    if not intake.body.strip():
+    title, body = storable_text(intake.title), storable_text(intake.body)
+    if not body:
         raise WorkflowError("建议内容不能为空。")
     now = now or clock.now()
     received_at = intake.received_at or now
     secret = None if intake.phone else new_secret()
-    title, body = intake.title.strip(), intake.body.strip()
     # Departments read the text with personal numbers masked; the campaign office can unseal the original.
     shown_title, shown_body = scrub_text(title), scrub_text(body)
     sealed = None
@@ -114,7 +124,7 @@ def submit_suggestion(
         confidential=intake.confidential,
         district_id=intake.district_id,
         topic_hint=intake.topic_hint or None,
-        contact_name=(intake.contact_name or "").strip() or None,
+        contact_name=storable_text(intake.contact_name or "") or None,
         consent_version=intake.consent_version,
         consented_at=now if intake.consent_version else None,
         received_at=received_at,

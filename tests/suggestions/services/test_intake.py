@@ -129,3 +129,22 @@ def test_empty_body_is_refused_by_the_service_too(seeded, vault):
         services.submit_suggestion(
             services.Intake(body="   "), channel=Channel.WEB, decision=RouteDecision(), vault=vault
         )
+
+
+def test_characters_no_database_can_hold_are_dropped_not_fatal(seeded, vault):
+    receipt = services.submit_suggestion(
+        services.Intake(title="标题\x00", body="建议\x00在路口\x07增设红绿灯。", contact_name="\x00张"),
+        channel=Channel.WEB,
+        decision=RouteDecision(),
+        vault=vault,
+    )
+    db.session.commit()
+    stored = db.session.get(Suggestion, receipt.suggestion.id)
+    assert (stored.title, stored.body, stored.contact_name) == ("标题", "建议在路口增设红绿灯。", "张")
+
+
+def test_body_of_control_characters_only_is_refused(seeded, vault):
+    with pytest.raises(WorkflowError):
+        services.submit_suggestion(
+            services.Intake(body="\x00\x01 \x02"), channel=Channel.WEB, decision=RouteDecision(), vault=vault
+        )
