@@ -1,0 +1,273 @@
+"""The handler-type model: training on weak labels, prediction, explanation, evaluation.
+
+Unit tests train on ``tests/data/tiny_dept.csv``: 36 hand-written messages, six per handler type, in the layout of
+attachment 4 (with a synthetic official reply) plus the intended ``dept_type``.
+"""
+
+import csv
+import json
+import shutil
+
+import joblib
+import numpy as np
+import pytest
+
+from classifier.config import DATA_DIR, REPLIES_FILE
+from classifier.dataset import DatasetError, load_labelled
+from classifier.handler import (
+    HANDLER_TYPES,
+    LOCAL,
+    HandlerModel,
+    HandlerPrediction,
+    _prepare,
+    clean,
+    cross_validate_handler,
+    evaluate_dept,
+    label_reply,
+    message_text,
+    train_handler,
+)
+from classifier.tokenize import compose, is_content_word, segment
+from tests.conftest import ROOT
+
+TINY_DEPT = ROOT / "tests" / "data" / "tiny_dept.csv"
+
+TEXTS = [
+    ("学校补课乱收费", "中学老师组织学生有偿补课，每人收费两千元"),
+    ("村里道路没有硬化", "某某镇某某村的道路雨天泥泞，希望镇政府解决"),
+    ("公交班次太少", "希望增开公交线路"),
+    ("", "楼下夜宵摊油烟扰民，城管管一管"),
+    ("物业不作为", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory):
+    """A data directory holding only the reply file; the vocabulary files are optional."""
+    directory = tmp_path_factory.mktemp("dept")
+    shutil.copy(TINY_DEPT, directory / REPLIES_FILE)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def model(tiny_dir) -> HandlerModel:
+    return train_handler(tiny_dir)
+
+
+def test_the_fixture_replies_carry_their_dept_type():
+    with TINY_DEPT.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 36
+    assert all(label_reply(row["reply"])[0] == row["dept_type"] for row in rows)
+
+
+@pytest.mark.parametrize(("title", "body"), TEXTS)
+def test_prediction_is_a_calibrated_ranking(model, title, body):
+    prediction = model.predict(title, body)
+    assert isinstance(prediction, HandlerPrediction)
+    assert prediction.handler_type in model.labels and set(model.labels) <= set(HANDLER_TYPES)
+    assert len(prediction.alternatives) == 3
+    assert prediction.alternatives[0] == (prediction.handler_type, prediction.confidence)
+    probabilities = [p for _, p in prediction.alternatives]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert 0 < prediction.confidence <= 1 and sum(probabilities) <= 1
+    assert 0 <= prediction.local_probability <= 1
+    for label, p in prediction.alternatives:
+        if label == LOCAL:
+            assert p == prediction.local_probability
+
+
+@pytest.mark.parametrize(("title", "body"), TEXTS)
+def test_explanation_is_words_of_the_text(model, title, body):
+    explanation = model.predict(title, body).explanation
+    assert explanation
+    text = compose(title, body)
+    for word, weight in explanation:
+        assert word in text and len(word) >= 2 and is_content_word(word)
+        assert weight > 0
+    weights = [w for _, w in explanation]
+    assert weights == sorted(weights, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "handler"),
+    [
+        ("学校补课乱收费", "中学老师组织学生有偿补课", "教育"),
+        ("公交班次太少", "希望增开公交线路", "交通运输"),
+        ("村里道路没有硬化", "希望镇政府解决", LOCAL),
+    ],
+)
+def test_predicts_obvious_cases(model, title, body, handler):
+    assert model.predict(title, body).handler_type == handler
+
+
+def test_local_probability_follows_the_text(model):
+    village = model.predict("村里道路没有硬化", "某某镇某某村的道路雨天泥泞，希望镇政府解决")
+    school = model.predict("学校补课乱收费", "中学老师组织学生有偿补课")
+    assert village.local_probability > 0.5 > school.local_probability
+
+
+def test_to_dict_is_json_ready(model):
+    data = model.predict(*TEXTS[0]).to_dict()
+    assert set(data) == {"handler_type", "confidence", "alternatives", "local_probability", "explanation"}
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+
+
+@pytest.mark.parametrize(("title", "body"), [("", ""), (None, None), ("  ", "\n\t")])
+def test_empty_message_is_refused(model, title, body):
+    with pytest.raises(ValueError, match="empty"):
+        model.predict(title, body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["İstanbul的学校补课收费", "学校补课😀收费，班主任说是自愿的", "_x000D_学校补课_x000D_收费", "a"],
+)
+def test_unusual_characters_do_not_break_prediction(model, body):
+    prediction = model.predict("补课", body)
+    text = message_text("补课", body)
+    assert all(word in text for word, _ in prediction.explanation)
+
+
+def test_joblib_round_trip_keeps_predictions(model, tmp_path):
+    path = tmp_path / "handler.joblib"
+    joblib.dump(model, path)
+    copy = joblib.load(path)
+    assert copy.card == model.card and copy.labels == model.labels
+    for title, body in TEXTS:
+        assert copy.predict(title, body) == model.predict(title, body)
+
+
+def test_the_numpy_scorer_reproduces_sklearn_tfidf(model, tiny_dir):
+    """Prediction recomputes TfidfVectorizer's features by hand; they must equal the training matrix."""
+    data = _prepare(tiny_dir, lambda message: None)
+    with TINY_DEPT.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row, expected in zip(rows, data.features.toarray(), strict=True):
+        columns, values, _ = model._features(clean(row["title"]), message_text(row["title"], row["body"]))
+        got = np.zeros_like(expected)
+        got[columns] = values
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def _reference_explanation(model, title, body):
+    """classifier.predict's way, term by term with str.find, for comparison with the vectorised version."""
+    text, title = message_text(title, body), clean(title)
+    columns, values, _ = model._features(title, text)
+    active = model.weights[columns]
+    best = int(np.argmax(values @ active + model.intercept))
+    push = dict(zip(columns.tolist(), (values * (active[:, best] - active.mean(axis=1))).tolist(), strict=True))
+    char_scores = np.zeros(len(text))
+    for block, source in ((model.blocks[0], text.lower()), (model.blocks[1], title.lower())):
+        for key, column in zip(block.keys.tolist(), block.columns.tolist(), strict=True):
+            if push.get(column, 0) <= 0:
+                continue
+            term = "".join(chr((key >> shift) & 0x1FFFFF) for shift in (42, 21, 0)).lstrip("\0")
+            start = source.find(term)
+            while start != -1:
+                char_scores[start : start + len(term)] += push[column] / len(term)
+                start = source.find(term, start + 1)
+    scores = {}
+    for word, start, end in segment(text):
+        if len(word) >= 2 and is_content_word(word):
+            scores[word] = scores.get(word, 0.0) + float(char_scores[start:end].sum())
+    ranked = sorted(((w, s) for w, s in scores.items() if s > 0), key=lambda pair: -pair[1])
+    return [(word, round(score, 4)) for word, score in ranked[:6]]
+
+
+@pytest.mark.parametrize(("title", "body"), TEXTS)
+def test_explanation_maps_ngrams_to_words_like_the_category_model(model, title, body):
+    got = list(model.predict(title, body).explanation)
+    expected = _reference_explanation(model, title, body)
+    assert [w for w, _ in got] == [w for w, _ in expected]
+    np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], atol=2e-4)
+
+
+def test_card_has_counts_coverage_and_cross_validation(model):
+    card = json.loads(json.dumps(model.card, ensure_ascii=False))
+    assert card["label_counts"] == {t: 6 for t in ("属地政府", "公安", "教育", "交通运输", "住建", "城管")}
+    assert card["weak_labels"]["coverage"] == 1.0 and card["weak_labels"]["n_replies"] == 36
+    assert card["labels"] == list(model.labels) == sorted(card["label_counts"])
+    cv = card["cv"]
+    assert cv["scheme"].startswith("1x5") and cv["n"] == 36
+    assert {"accuracy_mean", "accuracy_std", "macro_f1_mean", "local_accuracy_mean", "ece"} <= set(cv)
+    assert set(cv["threshold"]) == {"threshold", "precision", "coverage", "target_precision"}
+    assert card["threshold"] == model.threshold and 0 < model.threshold <= 1
+    assert list(card["files"]) == [REPLIES_FILE]
+
+
+def test_cross_validation_report_with_repeats(tiny_dir):
+    report = cross_validate_handler(tiny_dir, n_repeats=2)
+    assert report["scheme"].startswith("2x5") and report["n"] == 36
+    assert 0 < report["accuracy_mean"] <= 1 and report["accuracy_std"] >= 0
+    assert 0 < report["local_accuracy_mean"] <= 1 and 0 <= report["macro_f1_mean"] <= 1
+    assert set(report["per_type"]) == {"属地政府", "公安", "教育", "交通运输", "住建", "城管"}
+    assert report["weak_labels"]["n_labelled"] == 36
+
+
+def test_evaluate_dept_keeps_unknown_labels(model, tmp_path):
+    path = tmp_path / "dept.csv"
+    path.write_text(
+        "id,title,body,dept_type\n"
+        "1,学校补课乱收费,中学老师组织学生有偿补课,教育\n"
+        "2,村里道路没有硬化,希望镇政府解决,属地政府\n"
+        "3,小区楼道堆放杂物,希望街道办管一管,街道办\n",
+        encoding="utf-8",
+    )
+    report = evaluate_dept(model, load_labelled(path, label_column="dept_type"))
+    report = json.loads(json.dumps(report, ensure_ascii=False))
+    assert {"accuracy", "macro_f1", "n", "per_type", "local_accuracy", "confusion", "top2_accuracy"} <= set(report)
+    assert report["n"] == 3 and report["unknown_labels"] == ["街道办"]
+    assert report["per_type"]["街道办"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+    assert set(report["per_type"]["教育"]) == {"precision", "recall", "f1", "support"}
+    assert "街道办" in report["confusion"]["labels"]
+    assert len(report["confusion"]["matrix"]) == len(report["confusion"]["labels"])
+    assert report["accuracy"] == 0.6667 and 0 <= report["local_accuracy"] <= 1
+
+
+def test_evaluate_dept_on_the_training_fixture(model):
+    report = evaluate_dept(model, load_labelled(TINY_DEPT, label_column="dept_type"))
+    assert report["n"] == 36 and report["accuracy"] > 0.9 and report["local_accuracy"] > 0.9
+    assert report["unknown_labels"] == []
+
+
+def test_evaluate_dept_refuses_an_empty_list(model):
+    with pytest.raises(ValueError, match="no labelled"):
+        evaluate_dept(model, [])
+
+
+def test_training_needs_the_reply_file(tmp_path):
+    with pytest.raises(DatasetError, match="not found"):
+        train_handler(tmp_path)
+    (tmp_path / REPLIES_FILE).write_text("id,title,body\n1,a,b\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="reply"):
+        train_handler(tmp_path)
+
+
+def test_training_needs_two_handler_types(tmp_path):
+    with TINY_DEPT.open(encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["dept_type"] == "公安"]
+    with (tmp_path / REPLIES_FILE).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(ValueError, match="two handler types"):
+        train_handler(tmp_path)
+
+
+@pytest.mark.slow
+def test_trains_on_the_real_data(tmp_path):
+    """The one test that trains on ../shared/data: label coverage and cross-validated quality of the recipe."""
+    model = train_handler(DATA_DIR)
+    card = model.card
+    assert card["weak_labels"]["n_replies"] == 2806
+    assert card["weak_labels"]["coverage"] >= 0.70
+    assert sum(card["label_counts"].values()) == card["weak_labels"]["n_labelled"]
+    assert card["cv"]["accuracy_mean"] > 0.55 and card["cv"]["local_accuracy_mean"] > 0.75
+    assert 0 < card["threshold"] < 1 and card["cv"]["threshold"]["coverage"] > 0.1
+    assert card["training_seconds"] < 60
+    assert set(model.labels) <= set(HANDLER_TYPES) and len(model.labels) == 21
+    prediction = model.predict("小区电动车被盗", "小区连续发生电动车被盗，报警后派出所民警来看过，但一直没有破案。")
+    assert prediction.handler_type == "公安"
+    joblib.dump(model, tmp_path / "handler.joblib", compress=3)
+    assert (tmp_path / "handler.joblib").stat().st_size < 5_000_000
