@@ -49,7 +49,7 @@ def load_demo_suggestions(
     *,
     count: int,
     vault: PhoneVault,
-    decide: Callable[[str, str], RouteDecision],
+    decide: Callable[[str, str, int | None], RouteDecision],
     days: int = 30,
 ) -> int:
     """Add ``count`` real messages spread over the last ``days`` days; return how many were added.
@@ -72,18 +72,19 @@ def load_demo_suggestions(
         if channel == Channel.HOTLINE and operator is None:
             channel = Channel.WEB
         phone = demo_phone(rng) if channel == Channel.HOTLINE or rng.random() < 0.5 else None
+        district_id = rng.choice(districts).id if districts else None
         receipt = services.submit_suggestion(
             services.Intake(
                 body=body,
                 title=title,
-                district_id=rng.choice(districts).id if districts else None,
+                district_id=district_id,
                 phone=phone,
                 consent_version="hotline-script" if channel == Channel.HOTLINE else "demo",
                 received_at=received_at,
                 campaign_id=campaign.id if campaign else None,
             ),
             channel=channel,
-            decision=decide(title, body),
+            decision=decide(title, body, district_id),
             vault=vault,
             actor=operator if channel == Channel.HOTLINE else None,
             now=received_at,

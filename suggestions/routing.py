@@ -1,5 +1,8 @@
 """Adapter between the classifier and the database: prediction -> category -> department.
 
+The department comes from, in order: a staff keyword rule; the handler-type model with the resident's district
+(see ``handler_routing``); the category table.
+
 This is the only module in ``suggestions`` that knows the classifier's types.
 """
 
@@ -17,7 +20,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from suggestions.extensions import db
-from suggestions.models import Category, Department, RoutingRule
+from suggestions.handler_routing import (
+    DepartmentCandidate,
+    Directory,
+    HandlerView,
+    department_candidates,
+    handler_route,
+)
+from suggestions.models import Category, Department, District, RoutingRule
 
 if TYPE_CHECKING:
     import classifier
@@ -116,6 +126,14 @@ class RouteDecision:
     problem: str | None = None
     rule: RoutingRule | None = None
     rule_words: list[str] = field(default_factory=list)
+    handler: HandlerView | None = None
+    basis: str | None = None  # what chose the department: rule, local, functional or category
+    needs_district: bool = False
+    department_candidates: list[DepartmentCandidate] = field(default_factory=list)
+
+    @property
+    def category_confidence(self) -> float | None:
+        return self.candidates[0].probability if self.candidates else None
 
     @property
     def route_reason(self) -> str | None:
@@ -124,6 +142,10 @@ class RouteDecision:
             return None
         if self.rule is not None:
             return f"规则「{self.rule.name}」（提到：{'、'.join(self.rule_words)}）→ {self.department.name}"
+        if self.basis == "local" and self.handler is not None:
+            return f"属地问题（提到：{self.handler.words() or '具体地点'}）→ {self.department.name}"
+        if self.basis == "functional" and self.handler is not None:
+            return f"{self.handler.handler_type}类问题（提到：{self.handler.words() or '相关事项'}）→ {self.department.name}"
         if self.category is not None:
             return f"类别「{self.category.name}」→ {self.department.name}"
         return None
@@ -144,6 +166,9 @@ class RouteDecision:
             return self.problem
         words = "、".join(word for word, _ in self.explanation[:5])
         because = f"因为提到：{words}" if words else "依据全文"
+        if self.needs_district:
+            words = self.handler.words() if self.handler else ""
+            return f"属地问题（提到：{words or '具体地点'}），但未指明所在区，转人工分拨"
         if self.category is None:
             return f"{because}；模型给出的类别不在分类表中，转人工分拨"
         if self.department is None:
@@ -168,8 +193,9 @@ def decide(
     threshold: float | None,
     fallback: float,
     problem: str | None = None,
+    district: District | None = None,
 ) -> RouteDecision:
-    """Predict a category for the text and look up its department in the routing table."""
+    """Predict a category and a handler type for the text and choose the department (see the module doc)."""
     if model is None:
         return RouteDecision(problem=problem or "分类模型不可用，转人工分拨。")
     try:
@@ -189,7 +215,45 @@ def decide(
     )
     if category is not None:
         apply_rules(decision, f"{title}\n{body}", active_rules())
+    directory = Directory.load()
+    if decision.department is not None:
+        decision.basis = "rule" if decision.rule else "category"
+    decision.handler = _handler_view(model, title, body)
+    if decision.handler is not None and decision.rule is None:
+        _apply_handler(decision, district, directory)
+    decision.department_candidates = department_candidates(
+        chosen=decision.department,
+        chosen_probability=decision.confidence,
+        chosen_basis=decision.basis,
+        category_candidates=[(c.department, c.probability) for c in decision.candidates],
+        handler=decision.handler,
+        district=district,
+        directory=directory,
+    )
     return decision
+
+
+def _handler_view(model: classifier.Classifier, title: str, body: str) -> HandlerView | None:
+    predict = getattr(model, "predict_handler", None)
+    prediction = predict(title, body) if predict else None
+    if prediction is None:
+        return None
+    return HandlerView(
+        handler_type=prediction.handler_type,
+        confidence=prediction.confidence,
+        threshold=float(model.handler.threshold),
+        alternatives=tuple(prediction.alternatives),
+        explanation=tuple(prediction.explanation),
+    )
+
+
+def _apply_handler(decision: RouteDecision, district: District | None, directory: Directory) -> None:
+    route = handler_route(decision.handler, district=district, current=decision.department, directory=directory)
+    if route is None:
+        return
+    decision.department, decision.basis = route.department, route.basis
+    decision.confidence, decision.threshold = route.confidence, route.threshold
+    decision.needs_district = route.needs_district
 
 
 def active_rules() -> list[RoutingRule]:
@@ -229,7 +293,7 @@ def apply_rules(decision: RouteDecision, text: str, rules: list[RoutingRule]) ->
         decision.department = decision.rule.department
 
 
-def route_text(title: str, body: str) -> RouteDecision:
+def route_text(title: str, body: str, district_id: int | None = None) -> RouteDecision:
     """Decide a route with the app's model holder and threshold settings."""
     holder: ModelHolder = current_app.extensions["classifier"]
     return decide(
@@ -239,4 +303,5 @@ def route_text(title: str, body: str) -> RouteDecision:
         threshold=current_app.config.get("CONFIDENCE_THRESHOLD"),
         fallback=current_app.config["FALLBACK_CONFIDENCE_THRESHOLD"],
         problem=holder.problem,
+        district=db.session.get(District, district_id) if district_id else None,
     )

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from suggestions import clock
 from suggestions.extensions import db
 from suggestions.models import (
+    LOCAL_GOVERNMENT,
     Campaign,
     Category,
     Department,
@@ -47,13 +48,31 @@ class SeedReport:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, password, role label)
 
 
-def _department(name: str, report: SeedReport) -> Department:
+def _department(name: str, report: SeedReport, data: dict | None = None) -> Department:
+    """The department of that name, created with its handler type if missing (an admin's later choice stays)."""
     department = db.session.scalar(sa.select(Department).where(Department.name == name))
     if department is None:
-        department = Department(name=name)
+        handler_type = (data or load_seed_file()).get("department_types", {}).get(name, "其他")
+        department = Department(name=name, handler_type=handler_type)
         db.session.add(department)
         report.departments += 1
     return department
+
+
+def _district_governments(data: dict, report: SeedReport) -> None:
+    """One 属地政府 department per district (not for 全市), linked to its district."""
+    pattern = data["districts"]["government"]
+    for district in db.session.scalars(sa.select(District).where(District.is_citywide.is_(False))):
+        if db.session.scalar(sa.select(Department.id).where(Department.district_id == district.id)) is not None:
+            continue
+        name = pattern.format(district=district.name)
+        department = db.session.scalar(sa.select(Department).where(Department.name == name))
+        if department is None:
+            department = Department(name=name)
+            db.session.add(department)
+            report.departments += 1
+        department.handler_type = LOCAL_GOVERNMENT
+        department.district = district
 
 
 def seed_reference_data(data: dict | None = None) -> SeedReport:
@@ -61,7 +80,7 @@ def seed_reference_data(data: dict | None = None) -> SeedReport:
     data = data or load_seed_file()
     report = SeedReport()
     for position, entry in enumerate(data["categories"]):
-        department = _department(entry["department"], report)
+        department = _department(entry["department"], report, data)
         if db.session.scalar(sa.select(Category).where(Category.code == entry["code"])) is None:
             db.session.add(
                 Category(
@@ -70,13 +89,15 @@ def seed_reference_data(data: dict | None = None) -> SeedReport:
             )
             report.categories += 1
     for name in data["departments"]["manual"] + [data["departments"]["campaign_office"]]:
-        _department(name, report)
+        _department(name, report, data)
     names = data["districts"]["names"] + [data["districts"]["citywide"]]
     existing = set(db.session.scalars(sa.select(District.name)))
     for position, name in enumerate(names):
         if name not in existing:
             db.session.add(District(name=name, position=position, is_citywide=name == data["districts"]["citywide"]))
             report.districts += 1
+    db.session.flush()
+    _district_governments(data, report)
     if db.session.scalar(sa.select(sa.func.count(Campaign.id))) == 0:
         spec, today = data["campaign"], clock.local_today()
         db.session.add(
@@ -117,7 +138,7 @@ def seed_reference_data(data: dict | None = None) -> SeedReport:
                     name=spec["name"],
                     keywords=spec["keywords"],
                     excludes=spec.get("excludes", ""),
-                    department=_department(spec["department"], report),
+                    department=_department(spec["department"], report, data),
                     priority=100 + position,
                 )
             )

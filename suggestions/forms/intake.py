@@ -159,6 +159,7 @@ class PredictForm(FlaskForm):
     title = StringField(filters=[strip], validators=[Optional(), Length(max=TITLE_MAX)])
     body = TextAreaField(filters=[strip], validators=[DataRequired(), Length(max=BODY_MAX)])
     phone = StringField(filters=[strip], validators=[Optional(), Length(max=20)])
+    district = IdSelectField(validators=[Optional()])
 
 
 class TrackForm(FlaskForm):

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from suggestions.forms.base import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, clean_text, options, strip
+from suggestions.models.reference import HANDLER_TYPES
 from suggestions.workflow import Adoption, Satisfaction, Urgency
 
 REASON_MAX = 500
@@ -182,3 +183,11 @@ class RevealForm(ReasonForm):
 
 class CategoryRouteForm(FlaskForm):
     department = IdSelectField("承办部门", validators=[Optional()])
+
+
+class DepartmentTypeForm(FlaskForm):
+    handler_type = SelectField(
+        "承办类型",
+        choices=options((t, t) for t in HANDLER_TYPES),
+        validators=[DataRequired(message="请选择承办类型。")],
+    )

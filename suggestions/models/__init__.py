@@ -1,7 +1,10 @@
 """Database models, one module per area; import them from here."""
 
 from suggestions.models.base import UTCDateTime, utcnow
+from suggestions.models.modelversion import MODEL_STATES, ModelVersion
 from suggestions.models.reference import (
+    HANDLER_TYPES,
+    LOCAL_GOVERNMENT,
     AuditEntry,
     CalendarDay,
     Campaign,
@@ -24,6 +27,10 @@ from suggestions.models.suggestion import (
 )
 
 __all__ = [
+    "HANDLER_TYPES",
+    "LOCAL_GOVERNMENT",
+    "MODEL_STATES",
+    "ModelVersion",
     "AuditEntry",
     "CalendarDay",
     "Campaign",

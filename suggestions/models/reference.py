@@ -12,6 +12,33 @@ from suggestions.extensions import db
 from suggestions.models.base import created_at, enum_column, intpk
 from suggestions.workflow import Status, Step, TimeUnit, Urgency
 
+# Who handles a suggestion: the local government of its district (属地) or a kind of functional bureau.
+# The handler-type model predicts one of these; every department has exactly one.
+LOCAL_GOVERNMENT = "属地政府"
+HANDLER_TYPES = (
+    LOCAL_GOVERNMENT,
+    "教育",
+    "公安",
+    "交通运输",
+    "住建",
+    "城管",
+    "人社",
+    "自然资源规划",
+    "生态环境",
+    "卫健",
+    "水务",
+    "医保",
+    "市场监管",
+    "文旅",
+    "体育",
+    "发改",
+    "农业农村",
+    "商务",
+    "税务财政",
+    "民政",
+    "其他",
+)
+
 
 class Department(db.Model):
     __tablename__ = "departments"
@@ -20,6 +47,18 @@ class Department(db.Model):
     name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
+    handler_type: Mapped[str] = mapped_column(
+        sa.String(16), default="其他", server_default="其他", comment="one of HANDLER_TYPES"
+    )
+    district_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("districts.id"), unique=True, comment="the district a 属地 government answers for"
+    )
+
+    district: Mapped[District | None] = relationship(lazy="joined")
+
+    @property
+    def is_local_government(self) -> bool:
+        return self.handler_type == LOCAL_GOVERNMENT
 
     def __repr__(self) -> str:
         return f"<Department {self.id} {self.name}>"

@@ -66,6 +66,14 @@ class Suggestion(db.Model):
     prediction_explanation: Mapped[list[Any] | None] = mapped_column(sa.JSON)
     model_version: Mapped[str | None] = mapped_column(sa.String(64))
     route_reason: Mapped[str | None] = mapped_column(sa.String(300), comment="why routing chose the department")
+    predicted_department_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("departments.id"), comment="the department routing proposed, before any person's choice"
+    )
+    predicted_handler_type: Mapped[str | None] = mapped_column(sa.String(16))
+    handler_confidence: Mapped[float | None]
+    department_candidates: Mapped[list[Any] | None] = mapped_column(
+        sa.JSON, comment="[[department_id, probability, basis], ...] best first"
+    )
 
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"))
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
@@ -105,7 +113,8 @@ class Suggestion(db.Model):
 
     district: Mapped[District | None] = relationship(lazy="joined")
     category: Mapped[Category | None] = relationship(lazy="joined")
-    department: Mapped[Department | None] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id], lazy="joined")
+    predicted_department: Mapped[Department | None] = relationship(foreign_keys=[predicted_department_id])
     campaign: Mapped[Campaign | None] = relationship()
     assignee: Mapped[StaffUser | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     merged_into: Mapped[Suggestion | None] = relationship(remote_side="Suggestion.id", foreign_keys=[merged_into_id])
@@ -259,6 +268,9 @@ class RouteCorrection(db.Model):
     predicted_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
     corrected_category: Mapped[str | None] = mapped_column(sa.String(32))
     corrected_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    # Types are copied at correction time: an admin may later change a department's type.
+    predicted_handler_type: Mapped[str | None] = mapped_column(sa.String(16))
+    corrected_handler_type: Mapped[str | None] = mapped_column(sa.String(16))
 
     actor: Mapped[StaffUser] = relationship(lazy="joined")
     predicted_department: Mapped[Department | None] = relationship(foreign_keys=[predicted_department_id])

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from suggestions.extensions import db
 from suggestions.models import (
+    HANDLER_TYPES,
+    LOCAL_GOVERNMENT,
     CalendarDay,
     Campaign,
     Department,
@@ -117,3 +119,14 @@ def save_routing_rule(row: RoutingRule | None, **values) -> RoutingRule:
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def set_department_type(department: Department, handler_type: str) -> Department:
+    """Say who a department is for the handler-type model; 属地 governments are tied to their district."""
+    if handler_type not in HANDLER_TYPES:
+        raise WorkflowError("未知的承办类型。")
+    if (handler_type == LOCAL_GOVERNMENT) != (department.district_id is not None):
+        raise WorkflowError("属地政府类型只用于各区人民政府，区人民政府也只能是属地政府类型。")
+    department.handler_type = handler_type
+    db.session.flush()
+    return department

@@ -132,8 +132,11 @@ def record_correction(
 ) -> RouteCorrection | None:
     """Store a correction when a person's route differs from the model's prediction."""
     predicted = suggestion.predicted_category
-    predicted_category = db.session.scalar(sa.select(Category).where(Category.code == predicted)) if predicted else None
-    predicted_department = predicted_category.department if predicted_category else None
+    predicted_department = suggestion.predicted_department
+    if predicted_department is None and predicted:
+        # Items routed before the combined route was stored: the category's department was the proposal.
+        predicted_category = db.session.scalar(sa.select(Category).where(Category.code == predicted))
+        predicted_department = predicted_category.department if predicted_category else None
     corrected_code = category.code if category else None
     if not force and corrected_code == predicted and department == predicted_department:
         return None
@@ -148,6 +151,9 @@ def record_correction(
         predicted_department_id=predicted_department.id if predicted_department else None,
         corrected_category=corrected_code,
         corrected_department_id=department.id if department else None,
+        predicted_handler_type=suggestion.predicted_handler_type
+        or (predicted_department.handler_type if predicted_department else None),
+        corrected_handler_type=department.handler_type if department else None,
     )
     db.session.add(correction)
     db.session.flush()

@@ -165,11 +165,18 @@ def find_by_idempotency_key(key: str | None) -> Suggestion | None:
 def apply_prediction(suggestion: Suggestion, decision: RouteDecision) -> None:
     """Store what the model said, so later overrides stay visible and can feed retraining."""
     suggestion.predicted_category = decision.candidates[0].label if decision.candidates else None
-    suggestion.prediction_confidence = decision.confidence
+    suggestion.prediction_confidence = decision.category_confidence
     suggestion.prediction_candidates = [[c.label, c.probability] for c in decision.candidates]
     suggestion.prediction_explanation = [[word, weight] for word, weight in decision.explanation]
     suggestion.model_version = decision.model_version
-    suggestion.route_reason = decision.route_reason
+    suggestion.route_reason = decision.route_reason or (decision.reason if decision.needs_district else None)
+    suggestion.predicted_department = decision.department
+    if decision.handler is not None:
+        suggestion.predicted_handler_type = decision.handler.handler_type
+        suggestion.handler_confidence = decision.handler.confidence
+    suggestion.department_candidates = [
+        [c.department.id, c.probability, c.basis] for c in decision.department_candidates
+    ]
 
 
 def _route_new(
@@ -184,6 +191,8 @@ def _route_new(
         "threshold": decision.threshold,
         "model_version": decision.model_version,
         "reason": decision.reason,
+        "handler_type": decision.handler.handler_type if decision.handler else None,
+        "basis": decision.basis,
     }
     if manual_route is not None and operator is not None:
         if manual_route.department is None:

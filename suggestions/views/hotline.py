@@ -76,7 +76,7 @@ def new_call():
         form.idempotency_key.data = uuid.uuid4().hex
     decision = None
     if form.validate_on_submit():
-        decision = route_text(form.title.data or "", form.body.data)
+        decision = route_text(form.title.data or "", form.body.data, form.district.data)
         if "preview" not in request.form:
             receipt = submit_and_commit(
                 services.Intake(
@@ -117,9 +117,10 @@ def _campaign_id() -> int | None:
 def predict():
     """Return the route the classifier proposes for the text typed so far."""
     form = PredictForm()
+    form.district.choices = district_choices()
     if not form.validate_on_submit():
         return jsonify(error="请先填写来电内容。"), 400
-    decision = route_text(form.title.data or "", form.body.data)
+    decision = route_text(form.title.data or "", form.body.data, form.district.data)
     data = decision_json(decision)
     words = queues.key_words([word for word, _ in decision.explanation], form.title.data or form.body.data[:60])
     since = clock.now() - timedelta(days=SIMILAR_DAYS)
@@ -162,6 +163,17 @@ def decision_json(decision: RouteDecision) -> dict:
         "reason": decision.reason,
         "route_reason": decision.route_reason,
         "explanation": [word for word, _ in decision.explanation],
+        "handler": {
+            "type": decision.handler.handler_type,
+            "confidence": decision.handler.confidence,
+            "explanation": [word for word, _ in decision.handler.explanation],
+        }
+        if decision.handler
+        else None,
+        "department_candidates": [
+            {"department": c.department.name, "probability": c.probability, "basis": c.basis_label}
+            for c in decision.department_candidates
+        ],
         "candidates": [
             {
                 "category": c.category.name if c.category else c.label,

@@ -80,7 +80,7 @@ def _submit(channel: Channel):
             idempotency_key=_idempotency_key(form.idempotency_key.data),
             confidential=form.confidential.data,
         )
-        decision = route_text(intake.title, intake.body)
+        decision = route_text(intake.title, intake.body, intake.district_id)
         receipt = submit_and_commit(intake, channel=channel, decision=decision, vault=phone_vault())
         _remember_tracked(receipt.suggestion.id)
         return render_template("public/thanks.html", receipt=receipt), 200 if receipt.replayed else 201

@@ -7,6 +7,7 @@
   var body = form.querySelector("[name=body]");
   var title = form.querySelector("[name=title]");
   var phone = form.querySelector("[name=phone]");
+  var district = form.querySelector("[name=district]");
   var token = form.querySelector("[name=csrf_token]");
   var output = panel.querySelector(".route-preview__body");
   var timer = null;
@@ -32,10 +33,19 @@
     main.appendChild(element("span", "置信度 " + percent(data.confidence), "confidence"));
     output.appendChild(main);
     output.appendChild(element("p", data.reason, "muted"));
+    if (data.handler) {
+      output.appendChild(element("p", "承办类型：" + data.handler.type + "（置信度 " + percent(data.handler.confidence) + "）", "muted"));
+    }
     var list = element("ul", null, "candidates");
-    (data.candidates || []).forEach(function (c) {
-      list.appendChild(element("li", c.category + (c.department ? "（" + c.department + "）" : "") + " " + percent(c.probability)));
-    });
+    if (data.department_candidates && data.department_candidates.length) {
+      data.department_candidates.forEach(function (c) {
+        list.appendChild(element("li", c.department + "（" + c.basis + "）" + percent(c.probability)));
+      });
+    } else {
+      (data.candidates || []).forEach(function (c) {
+        list.appendChild(element("li", c.category + (c.department ? "（" + c.department + "）" : "") + " " + percent(c.probability)));
+      });
+    }
     output.appendChild(list);
     renderBriefs("该来电号码此前的建议", data.earlier_calls);
     renderBriefs("近期相似建议（可能重复）", data.similar);
@@ -60,12 +70,14 @@
 
   function predict() {
     var text = body.value.trim();
-    if (text.length < 10 || text === lastText) return;
-    lastText = text;
+    var where = district ? district.value : "";
+    if (text.length < 10 || text + "|" + where === lastText) return;
+    lastText = text + "|" + where;
     var data = new FormData();
     data.append("body", text);
     data.append("title", title ? title.value : "");
     data.append("phone", phone ? phone.value : "");
+    data.append("district", where);
     data.append("csrf_token", token.value);
     fetch(panel.getAttribute("data-predict-url"), {
       method: "POST",
@@ -78,6 +90,7 @@
       .catch(function () { /* the preview is a convenience; saving still routes on the server */ });
   }
 
+  if (district) district.addEventListener("change", predict);
   body.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(predict, 500);

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from suggestions import services
 from suggestions.auth import role_required
 from suggestions.extensions import db
-from suggestions.forms import CategoryRouteForm, RoutingRuleForm
+from suggestions.forms import CategoryRouteForm, DepartmentTypeForm, RoutingRuleForm
 from suggestions.models import Category, Department, RoutingRule
 from suggestions.views.admin import bp
 from suggestions.views.triage.access import category_choices, department_choices
@@ -26,7 +26,32 @@ def _route_form(category: Category | None = None) -> CategoryRouteForm:
 def routing():
     categories = db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)).all()
     forms = {category.id: _route_form(category) for category in categories}
-    return render_template("admin/routing.html", categories=categories, forms=forms)
+    departments = db.session.scalars(
+        sa.select(Department).order_by(Department.district_id.is_not(None), Department.district_id, Department.id)
+    ).all()
+    type_forms = {d.id: DepartmentTypeForm(handler_type=d.handler_type) for d in departments}
+    return render_template(
+        "admin/routing.html", categories=categories, forms=forms, departments=departments, type_forms=type_forms
+    )
+
+
+@bp.route("/departments/<id:department_id>/type", methods=["POST"])
+@role_required(Role.ADMIN)
+def update_department_type(department_id: int):
+    department = db.get_or_404(Department, department_id)
+    form = DepartmentTypeForm()
+    if not form.validate_on_submit():
+        flash("请选择有效的承办类型。", "error")
+        return redirect(url_for(".routing"), 303)
+    try:
+        services.admin.set_department_type(department, form.handler_type.data)
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".routing"), 303)
+    db.session.commit()
+    flash(f"「{department.name}」的承办类型现在是「{department.handler_type}」。", "success")
+    return redirect(url_for(".routing"), 303)
 
 
 @bp.route("/routing/<id:category_id>", methods=["POST"])

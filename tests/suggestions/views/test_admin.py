@@ -49,6 +49,32 @@ def test_unknown_department_is_refused(client, auth, staff):
     assert transport.department.name == "市交通运输委员会"
 
 
+def test_admin_sets_a_departments_handler_type(client, auth, staff):
+    auth.login(staff["admin"])
+    water = factories.department_named("市水务局")
+    html = client.get("/admin/routing").get_data(as_text=True)
+    assert "部门的承办类型" in html and "河西区人民政府" in html
+    response = client.post(f"/admin/departments/{water.id}/type", data={"handler_type": "住建"}, follow_redirects=True)
+    assert "承办类型现在是「住建」" in response.get_data(as_text=True)
+    db.session.refresh(water)
+    assert water.handler_type == "住建"
+
+
+@pytest.mark.parametrize(
+    ("name", "handler_type"), [("市水务局", "属地政府"), ("河西区人民政府", "城管"), ("市水务局", "外星人")]
+)
+def test_local_government_type_belongs_to_district_governments_only(client, auth, staff, name, handler_type):
+    auth.login(staff["admin"])
+    department = factories.department_named(name)
+    before = department.handler_type
+    response = client.post(
+        f"/admin/departments/{department.id}/type", data={"handler_type": handler_type}, follow_redirects=True
+    )
+    assert response.status_code == 200 and "flash--error" in response.get_data(as_text=True)
+    db.session.refresh(department)
+    assert department.handler_type == before
+
+
 @pytest.fixture
 def admin(client, auth, staff):
     auth.login(staff["admin"])

@@ -1,0 +1,105 @@
+"""The handler-type model's say in the department: 属地 -> the district's government, functional -> its bureau."""
+
+import pytest
+import sqlalchemy as sa
+
+from suggestions.extensions import db
+from suggestions.handler_routing import Directory, HandlerView, department_candidates, handler_route
+from suggestions.models import Department, District
+from tests import factories
+
+
+def district(name):
+    return db.session.scalar(sa.select(District).where(District.name == name))
+
+
+def view(handler_type, confidence=0.9, threshold=0.6, alternatives=None, words=("小区", "路段")):
+    return HandlerView(
+        handler_type=handler_type,
+        confidence=confidence,
+        threshold=threshold,
+        alternatives=tuple(alternatives or [(handler_type, confidence)]),
+        explanation=tuple((w, 0.1) for w in words),
+    )
+
+
+@pytest.fixture
+def directory(seeded):
+    return Directory.load()
+
+
+@pytest.mark.parametrize("name", ["和平区", "河西区", "滨海新区", "蓟州区"])
+def test_local_problem_goes_to_the_government_of_its_district(directory, name):
+    route = handler_route(view("属地政府"), district=district(name), current=None, directory=directory)
+    assert route.department.name == f"{name}人民政府"
+    assert route.basis == "local" and not route.needs_district
+
+
+@pytest.mark.parametrize("name", ["全市", None])
+def test_local_problem_without_a_district_needs_a_dispatcher(directory, name):
+    route = handler_route(
+        view("属地政府"), district=district(name) if name else None, current=None, directory=directory
+    )
+    assert route.department is None and route.needs_district
+
+
+def test_unsure_handler_changes_nothing(directory):
+    housing = factories.department_named("市住房和城乡建设委员会")
+    assert (
+        handler_route(view("属地政府", 0.5), district=district("河西区"), current=housing, directory=directory) is None
+    )
+    assert handler_route(view("公安", 0.5), district=None, current=housing, directory=directory) is None
+
+
+def test_functional_type_picks_the_bureau_of_that_type(directory):
+    transport = factories.department_named("市交通运输委员会")
+    route = handler_route(view("公安"), district=district("南开区"), current=transport, directory=directory)
+    assert route.department.name == "市公安局" and route.basis == "functional"
+
+
+def test_same_type_as_the_category_department_keeps_it(directory):
+    transport = factories.department_named("市交通运输委员会")
+    assert handler_route(view("交通运输"), district=None, current=transport, directory=directory) is None
+
+
+def test_a_type_without_a_single_bureau_keeps_the_category_route(seeded):
+    db.session.add(Department(name="市公安局交通管理局", handler_type="公安"))
+    db.session.commit()
+    route = handler_route(view("公安"), district=None, current=None, directory=Directory.load())
+    assert route is None
+    assert handler_route(view("其他"), district=None, current=None, directory=Directory.load()) is None
+
+
+def test_inactive_district_government_is_not_chosen(seeded):
+    government = factories.department_named("河西区人民政府")
+    government.is_active = False
+    db.session.commit()
+    route = handler_route(view("属地政府"), district=district("河西区"), current=None, directory=Directory.load())
+    assert route.department is None and route.needs_district
+
+
+def test_candidates_put_the_choice_first_then_by_probability_each_once(directory):
+    housing = factories.department_named("市住房和城乡建设委员会")
+    transport = factories.department_named("市交通运输委员会")
+    handler = view("住建", 0.5, alternatives=[("住建", 0.5), ("属地政府", 0.3), ("公安", 0.1)])
+    candidates = department_candidates(
+        chosen=housing,
+        chosen_probability=0.7,
+        chosen_basis="category",
+        category_candidates=[(housing, 0.7), (transport, 0.2), (None, 0.1)],
+        handler=handler,
+        district=district("河西区"),
+        directory=directory,
+    )
+    assert [(c.department.name, c.basis_label) for c in candidates] == [
+        ("市住房和城乡建设委员会", "按类别"),
+        ("河西区人民政府", "属地"),
+        ("市交通运输委员会", "按类别"),
+        ("市公安局", "职能部门"),
+    ]
+
+
+def test_the_type_table_covers_every_seeded_department(directory):
+    from suggestions.models import HANDLER_TYPES
+
+    assert all(d.handler_type in HANDLER_TYPES for d in directory.departments)
