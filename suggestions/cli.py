@@ -16,6 +16,7 @@ from suggestions.routing import route_text
 from suggestions.services import privacy as privacy_services
 
 suggestions_cli = AppGroup("suggestions", help="Seed data, demo content and staff accounts.")
+classifier_cli = AppGroup("classifier", help="Retrain the routing model from staff corrections.")
 
 
 @suggestions_cli.command("seed")
@@ -102,5 +103,31 @@ def rotate_phone_key() -> None:
     click.echo(f"re-encrypted personal data of {count} suggestions under the primary key")
 
 
+@classifier_cli.command("retrain")
+@click.option("--cv-repeats", type=int, default=1, show_default=True, help="Repeats of the 5-fold comparison.")
+@click.option("--tolerance", type=float, default=0.005, show_default=True, help="Macro-F1 drop still accepted.")
+def retrain(cv_repeats: int, tolerance: float) -> None:
+    """Train on the base data plus all corrections; promote the new model only if it is not worse."""
+    from suggestions.retraining import retrain_from_corrections
+
+    outcome = retrain_from_corrections(
+        Path(current_app.config["CLASSIFIER_MODEL_PATH"]),
+        Path(current_app.config["CLASSIFIER_DATA_DIR"]),
+        progress=lambda message: click.echo(message, err=True),
+        cv_repeats=cv_repeats,
+        tolerance=tolerance,
+    )
+    db.session.commit()
+    row = outcome.version
+    verdict = "promoted" if outcome.promoted else "refused"
+    click.echo(
+        f"model {row.version}: {verdict} ({row.category_corrections} category and "
+        f"{row.handler_corrections} department corrections)"
+    )
+    for reason in outcome.reasons:
+        click.echo(f"  {reason}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(suggestions_cli)
+    app.cli.add_command(classifier_cli)

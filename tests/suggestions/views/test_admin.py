@@ -198,6 +198,7 @@ def test_admin_cannot_deactivate_themselves(admin, staff):
         "/admin/campaigns",
         "/admin/projects",
         "/admin/staff",
+        "/admin/models",
     ],
 )
 def test_admin_pages_are_for_admins_only(client, auth, staff, path):
@@ -227,3 +228,40 @@ def test_keyword_rules_are_edited_and_used(admin, app):
     assert "积水、内涝" in admin.get("/admin/rules").get_data(as_text=True)
     empty = admin.post("/admin/rules", data={"name": "空", "keywords": "、、", "department": water.id, "priority": 1})
     assert empty.status_code == 400
+
+
+def test_model_page_lists_versions_figures_and_correction_pairs(admin, staff, app):
+    from suggestions.models import ModelVersion, RouteCorrection
+
+    vault = app.extensions["phone_vault"]
+    item = factories.submit(vault, category=factories.category_coded("交通运输")).suggestion
+    db.session.add_all(
+        [
+            ModelVersion(
+                version="20261121-120000-abcdef12",
+                path="/tmp/x.joblib",
+                state="refused",
+                macro_f1=0.871,
+                threshold=0.81,
+                coverage=0.74,
+                category_corrections=3,
+                handler_corrections=1,
+                reasons=["新模型在相同交叉验证划分上的宏平均 F1 低于现用模型。"],
+            ),
+            RouteCorrection(
+                suggestion_id=item.id,
+                actor_id=staff["dispatcher"].id,
+                body=item.body,
+                predicted_category="交通运输",
+                corrected_category="城乡建设",
+                predicted_department_id=factories.department_named("市交通运输委员会").id,
+                corrected_department_id=factories.department_named("河西区人民政府").id,
+            ),
+        ]
+    )
+    db.session.commit()
+    html = admin.get("/admin/models").get_data(as_text=True)
+    assert "20261121-120000-abcdef12" in html and "未采用" in html and "0.871" in html
+    assert "低于现用模型" in html
+    assert "交通运输" in html and "城乡建设" in html and "河西区人民政府" in html
+    assert "现用模型" in html
