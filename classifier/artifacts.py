@@ -1,8 +1,10 @@
-"""Save and load a fitted pipeline together with its model card.
+"""Save and load the fitted models together with their model card.
 
-The artifact is one joblib file holding the pipeline and the card, so the two
-can never drift apart; a JSON copy of the card is written beside it for humans.
-Artifacts are trusted files produced by this project, never user uploads.
+The artifact is one joblib file holding the category model, the handler-type
+model (or None) and the card, so they can never drift apart; a JSON copy of the
+card is written beside it for humans.  The models are plain numpy arrays and
+dicts, so loading does not import scikit-learn.  Artifacts are trusted files
+produced by this project, never user uploads.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from importlib import metadata
 from pathlib import Path
 
 import joblib
-from sklearn.exceptions import InconsistentVersionWarning
 
 from classifier.config import ARTIFACT_FORMAT
 from classifier.predict import Classifier
+from classifier.tokenize import warm_up
 
-# Libraries whose version changes can silently change predictions.
+# Libraries whose version changes can silently change predictions (scikit-learn fits the numbers, jieba segments).
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "jieba")
 
 
@@ -40,11 +42,11 @@ def card_path(model_path: Path) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
-def save(pipeline, card: dict, path: Path) -> Path:
+def save(category, handler, card: dict, path: Path) -> Path:
     """Write the artifact atomically and its card beside it; return the artifact path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"format": ARTIFACT_FORMAT, "pipeline": pipeline, "card": card}
+    payload = {"format": ARTIFACT_FORMAT, "category": category, "handler": handler, "card": card}
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
@@ -78,19 +80,21 @@ def load_payload(path: Path) -> dict:
         raise ModelError(f"model file not found: {path}")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", InconsistentVersionWarning)
+            # A pickle from another library version may warn; refuse it rather than guess.
+            warnings.simplefilter("error")
             payload = joblib.load(path)
-    except InconsistentVersionWarning as exc:
-        raise ModelError(f"model was pickled with another scikit-learn: {exc}") from exc
     except Exception as exc:  # joblib raises many types for a corrupt or truncated file
         raise ModelError(f"cannot read model file {path}: {exc}") from exc
     if not isinstance(payload, dict) or payload.get("format") != ARTIFACT_FORMAT:
-        raise ModelError(f"{path} is not a model artifact of format {ARTIFACT_FORMAT}")
+        found = payload.get("format") if isinstance(payload, dict) else None
+        raise ModelError(f"{path} is not a model artifact of format {ARTIFACT_FORMAT} (found {found!r}); retrain it")
     check_versions(payload["card"])
     return payload
 
 
 def load(path: Path) -> Classifier:
-    """Load an artifact into a ready-to-use ``Classifier``."""
+    """Load an artifact into a ready-to-use ``Classifier`` (jieba's dictionary included, so the first
+    prediction is as fast as the others)."""
     payload = load_payload(path)
-    return Classifier(payload["pipeline"], payload["card"])
+    warm_up()
+    return Classifier(payload["category"], payload["handler"], payload["card"])

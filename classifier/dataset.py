@@ -64,3 +64,19 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def load_taxonomy(path: Path) -> list[Message]:
+    """One pseudo-message per taxonomy row: title "level2 level3", labelled with its level1 category.
+
+    A level3 of 其他 ("other") says nothing and is left out.  The model learns from these rows the vocabulary of
+    sub-topics that the labelled messages of a category never mention.
+    """
+    rows = _read_rows(path, ("level1", "level2", "level3"))
+    messages = []
+    for number, row in enumerate(rows, start=1):
+        level2, level3 = (row["level2"] or "").strip(), (row["level3"] or "").strip()
+        title = f"{level2} {level3}".strip() if level3 != "其他" else level2
+        if title and row["level1"].strip():
+            messages.append(Message(f"taxonomy-{number}", title, "", row["level1"].strip()))
+    return messages

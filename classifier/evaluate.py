@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 
 def quality(true: Sequence[str], predicted: Sequence[str]) -> dict:
     """Return accuracy, macro-F1, per-class figures and the confusion matrix."""
+    # Imported here: loading a model for prediction must not pay for importing scikit-learn.
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
     labels = sorted(set(true) | set(predicted))
     precision, recall, f1, support = precision_recall_fscore_support(true, predicted, labels=labels, zero_division=0)
     present = [label for label in labels if label in set(true)]

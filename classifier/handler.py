@@ -30,15 +30,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.optimize import minimize
-from scipy.special import expit
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import RepeatedStratifiedKFold
-from sklearn.svm import LinearSVC
 
 from classifier.config import REPLIES_FILE, SEED, TRAIN_FILE, UNLABELLED_FILE
 from classifier.dataset import _read_rows, file_sha256
@@ -46,6 +40,10 @@ from classifier.evaluate import choose_threshold, expected_calibration_error, qu
 from classifier.predict import EXPLANATION_TERMS, TOP_ALTERNATIVES
 from classifier.tokenize import is_content_word, normalize, segment
 from classifier.weak_labels import HANDLER_TYPES, LOCAL, label_reply
+
+if TYPE_CHECKING:  # scipy and scikit-learn are imported where training needs them: loading a model must not wait
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = [
     "HANDLER_TYPES",
@@ -117,12 +115,16 @@ def _split_tokens(text: str) -> list[str]:
 
 
 def _char_vectorizer() -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=MAX_FEATURES, dtype=np.float32
     )
 
 
 def _place_vectorizer() -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(analyzer=_split_tokens, lowercase=False, sublinear_tf=True, dtype=np.float32)
 
 
@@ -336,7 +338,7 @@ def _explain(text: str, columns: np.ndarray, push: np.ndarray, hits: _Hits) -> t
 def _calibrated(scores: np.ndarray, calibration: tuple[float, float]) -> np.ndarray:
     """Probabilities from SVM scores: sigmoid(a · score + b), normalised over the types."""
     slope, offset = calibration
-    z = expit(slope * np.asarray(scores, dtype=np.float64) + offset)
+    z = 1.0 / (1.0 + np.exp(-np.clip(slope * np.asarray(scores, dtype=np.float64) + offset, -500.0, 500.0)))
     return z / z.sum(axis=-1, keepdims=True)
 
 
@@ -359,8 +361,14 @@ class _TrainingData:
     files: dict
 
 
-def _prepare(data_dir: Path, progress: Progress) -> _TrainingData:
-    """Read the data directory, label the replies, fit the vocabularies and featurise the labelled messages."""
+def _prepare(data_dir: Path, progress: Progress, extra: Sequence = ()) -> _TrainingData:
+    """Read the data directory, label the replies, fit the vocabularies and featurise the labelled messages.
+
+    ``extra`` are messages with a known handler type in ``label`` (corrections made by staff); they join the
+    weak-labelled rows, after them, and their text joins the vocabulary.
+    """
+    import scipy.sparse as sp
+
     data_dir = Path(data_dir)
     replied = _read_rows(data_dir / REPLIES_FILE, ("id", "title", "body", "reply"))
     # The other files only add text for the vocabularies; a directory without them (a test fixture) still trains.
@@ -369,9 +377,11 @@ def _prepare(data_dir: Path, progress: Progress) -> _TrainingData:
     progress(f"handler [1/4] weak-labelling {len(replied)} replies")
     verdicts = [label_reply(row["reply"]) for row in replied]
     labelled = [i for i, (handler, _, _) in enumerate(verdicts) if handler]
-    if len({verdicts[i][0] for i in labelled}) < 2:
+    extra = [m for m in extra if m.label]
+    if len({verdicts[i][0] for i in labelled} | {m.label for m in extra}) < 2:
         raise ValueError(f"the rules found fewer than two handler types in {REPLIES_FILE}; cannot train")
-    rows = replied + others
+    extra_rows = [{"title": m.title, "body": m.body} for m in extra]
+    rows = replied + extra_rows + others
     progress(f"handler [2/4] fitting vocabularies on {len(rows)} messages")
     titles = [clean(row["title"]) for row in rows]
     texts = [message_text(row["title"], row["body"]) for row in rows]
@@ -379,7 +389,8 @@ def _prepare(data_dir: Path, progress: Progress) -> _TrainingData:
     text_matrix = text_vectorizer.fit_transform(texts)
     title_matrix = title_vectorizer.fit_transform(titles)
     place_matrix = place_vectorizer.fit_transform([place_tokens(t, x) for t, x in zip(titles, texts, strict=True)])
-    features = sp.hstack([text_matrix, title_matrix, PLACE_WEIGHT * place_matrix]).tocsr()[labelled]
+    rows_used = labelled + list(range(len(replied), len(replied) + len(extra)))
+    features = sp.hstack([text_matrix, title_matrix, PLACE_WEIGHT * place_matrix]).tocsr()[rows_used]
     n_text, n_title = text_matrix.shape[1], title_matrix.shape[1]
     return _TrainingData(
         blocks=(
@@ -388,12 +399,13 @@ def _prepare(data_dir: Path, progress: Progress) -> _TrainingData:
             _TokenBlock(place_vectorizer, n_text + n_title, PLACE_WEIGHT),
         ),
         features=features,
-        labels=np.array([verdicts[i][0] for i in labelled], dtype=object),
+        labels=np.array([verdicts[i][0] for i in labelled] + [m.label for m in extra], dtype=object),
         weak_labels={
             "n_replies": len(replied),
             "n_labelled": len(labelled),
-            "coverage": round(len(labelled) / len(replied), 4),
+            "coverage": round(len(labelled) / len(replied), 4) if replied else 0.0,
             "rules": dict(Counter(rule for _, _, rule in verdicts).most_common()),
+            "n_corrections": len(extra),
         },
         files={name: file_sha256(data_dir / name) for name in present},
     )
@@ -409,6 +421,8 @@ _ABSENT = -1e6
 
 def _fit_svm(features: sp.csr_matrix, labels: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Fit the SVM; return its labels, weights (n_features, n_labels) and intercepts as float32."""
+    from sklearn.svm import LinearSVC
+
     svm = LinearSVC(C=SVM_C, class_weight="balanced", random_state=0).fit(features, labels)
     weights, intercept = np.asarray(svm.coef_, dtype=np.float32), np.asarray(svm.intercept_, dtype=np.float32)
     if len(svm.classes_) == 2:
@@ -419,6 +433,8 @@ def _fit_svm(features: sp.csr_matrix, labels: np.ndarray) -> tuple[list[str], np
 
 def _fit_calibration(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
     """The (a, b) of ``_calibrated`` that maximise the likelihood of the true types."""
+    from scipy.optimize import minimize
+
     usable = scores[np.arange(len(truth)), truth] > _ABSENT / 2  # a type the fold never saw cannot be calibrated
     scores, truth = scores[usable], truth[usable]
 
@@ -438,6 +454,8 @@ def _cross_validate(
     Confidences in the report come from a calibration fitted on the other folds of the same repeat, so the
     threshold and the calibration error are measured on scores the calibration never saw.
     """
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
     classes = sorted(set(labels))
     truth = np.array([classes.index(label) for label in labels])
     splitter = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=SEED)
@@ -507,13 +525,20 @@ def _silent(message: str) -> None:
     """Progress callback that says nothing."""
 
 
-def train_handler(data_dir: Path, *, progress: Progress = _silent, cv_repeats: int = 1) -> HandlerModel:
+def train_handler(
+    data_dir: Path, *, progress: Progress = _silent, cv_repeats: int = 1, extra: Sequence = ()
+) -> HandlerModel:
     """Train the handler model from a data directory holding the attachment-4 reply file (others optional).
 
+    ``extra``: messages whose ``label`` is a known handler type (staff corrections), added to the weak labels.
     Runs ``cv_repeats`` x 5-fold cross-validation for the card and the calibration, then fits on all weak labels.
     """
+    return train_prepared(_prepare(data_dir, progress, extra), progress=progress, cv_repeats=cv_repeats)
+
+
+def train_prepared(data: _TrainingData, *, progress: Progress = _silent, cv_repeats: int = 1) -> HandlerModel:
+    """``train_handler`` from already prepared data (the retraining comparison prepares it once)."""
     started = time.perf_counter()
-    data = _prepare(data_dir, progress)
     progress(f"handler [3/4] cross-validating on {len(data.labels)} weak-labelled messages")
     cv, calibration = _cross_validate(data.features, data.labels, n_splits=5, n_repeats=cv_repeats, progress=progress)
     progress(f"handler [4/4] fitting the final model (CV accuracy {cv['accuracy_mean']:.3f})")
