@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -13,6 +14,10 @@ def quality(true: Sequence[str], predicted: Sequence[str]) -> dict:
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
     labels = sorted(set(true) | set(predicted))
+    with warnings.catch_warnings():
+        # One label (a one-message evaluation) is a valid 1x1 matrix; sklearn warns about it.
+        warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
+        matrix = confusion_matrix(true, predicted, labels=labels)
     precision, recall, f1, support = precision_recall_fscore_support(true, predicted, labels=labels, zero_division=0)
     present = [label for label in labels if label in set(true)]
     return {
@@ -29,10 +34,7 @@ def quality(true: Sequence[str], predicted: Sequence[str]) -> dict:
             }
             for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=False)
         },
-        "confusion": {
-            "labels": labels,
-            "matrix": confusion_matrix(true, predicted, labels=labels).tolist(),
-        },
+        "confusion": {"labels": labels, "matrix": matrix.tolist()},
     }
 
 

@@ -1,4 +1,5 @@
 import json
+import time
 
 import joblib
 import pytest
@@ -6,21 +7,36 @@ import pytest
 from classifier import ModelError, artifacts, load
 
 
-def test_save_load_round_trip_keeps_predictions(tiny_model, tmp_path):
-    path = artifacts.save(tiny_model.pipeline, tiny_model.card, tmp_path / "copy.joblib")
+def test_save_load_round_trip_keeps_predictions(tiny_full_model, tmp_path):
+    model = tiny_full_model
+    path = artifacts.save(model.category, model.handler, model.card, tmp_path / "copy.joblib")
     copy = load(path)
     text = "医院挂号排队时间太长"
-    assert copy.predict(text).to_dict() == tiny_model.predict(text).to_dict()
+    assert copy.predict(text).to_dict() == model.predict(text).to_dict()
+    assert copy.predict_handler(text) == model.predict_handler(text)
     card = json.loads(artifacts.card_path(path).read_text("utf-8"))
-    assert card["version"] == tiny_model.version
+    assert card["version"] == model.version
     assert set(card["versions"]) >= {"scikit-learn", "numpy", "scipy", "jieba", "python"}
-    assert len(card["data"]["sha256"]) == 64 and card["labels"] == tiny_model.labels
+    assert len(card["data"]["sha256"]) == 64 and card["labels"] == model.labels
+    assert card["handler"]["labels"] == list(model.handler.labels)
+
+
+def test_the_payload_holds_both_models(tiny_full_model_path):
+    payload = joblib.load(tiny_full_model_path)
+    assert set(payload) == {"format", "category", "handler", "card"} and payload["format"] == 2
 
 
 def test_refuses_to_load_a_model_from_other_library_versions(tiny_model, tmp_path):
     card = {**tiny_model.card, "versions": {**tiny_model.card["versions"], "scikit-learn": "0.24.2"}}
-    path = artifacts.save(tiny_model.pipeline, card, tmp_path / "old.joblib")
+    path = artifacts.save(tiny_model.category, None, card, tmp_path / "old.joblib")
     with pytest.raises(ModelError, match="scikit-learn 0.24.2"):
+        load(path)
+
+
+def test_refuses_the_previous_artifact_format(tiny_model, tmp_path):
+    path = tmp_path / "v1.joblib"
+    joblib.dump({"format": 1, "pipeline": None, "card": tiny_model.card}, path)
+    with pytest.raises(ModelError, match="format 2"):
         load(path)
 
 
@@ -37,3 +53,9 @@ def test_refuses_missing_and_corrupt_files(tmp_path):
     (tmp_path / "bad.joblib").write_bytes(b"garbage")
     with pytest.raises(ModelError, match="cannot read"):
         load(tmp_path / "bad.joblib")
+
+
+def test_loading_is_quick(tiny_full_model_path):
+    started = time.perf_counter()
+    load(tiny_full_model_path)
+    assert time.perf_counter() - started < 1.5

@@ -1,6 +1,6 @@
 import pytest
 
-from classifier.dataset import DatasetError, file_sha256, load_labelled, load_unlabelled
+from classifier.dataset import DatasetError, file_sha256, load_labelled, load_taxonomy, load_unlabelled
 
 
 def test_load_labelled(tiny_csv):
@@ -36,3 +36,10 @@ def test_unlabelled_ignores_extra_columns(tmp_path):
 
 def test_sha256(tiny_csv):
     assert len(file_sha256(tiny_csv)) == 64
+
+
+def test_taxonomy_rows_become_pseudo_messages(tmp_path):
+    path = tmp_path / "taxonomy.csv"
+    path.write_text("level1,level2,level3\n交通运输,公路,高速收费\n交通运输,公路,其他\n政法,,\n", encoding="utf-8")
+    rows = load_taxonomy(path)
+    assert [(m.title, m.label) for m in rows] == [("公路 高速收费", "交通运输"), ("公路", "交通运输")]

@@ -50,3 +50,28 @@ def test_to_dict_is_json_ready(tiny_model):
 
     data = tiny_model.predict("公交班次太少").to_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False))["category"] == data["category"]
+
+
+def test_labels_and_version_come_from_the_card(tiny_model):
+    assert tiny_model.labels == tiny_model.card["labels"] and tiny_model.version == tiny_model.card["version"]
+
+
+def test_a_model_without_handler_says_none(tiny_model):
+    assert tiny_model.handler is None and tiny_model.predict_handler("村里道路没有硬化") is None
+
+
+def test_the_handler_prediction_comes_with_the_category(tiny_full_model):
+    prediction = tiny_full_model.predict_handler("村里道路没有硬化", "某某镇某某村的道路雨天泥泞，希望镇政府解决")
+    assert prediction.handler_type == "属地政府" and prediction.explanation
+    assert 0 < prediction.confidence <= 1
+
+
+def test_prediction_is_fast(tiny_full_model):
+    import time
+
+    body = "小区门口只有一条公交线路，早高峰车次间隔太长，建议增加公交班次。" * 12
+    tiny_full_model.predict("公交线路太少", body)
+    started = time.perf_counter()
+    for _ in range(50):
+        tiny_full_model.predict("公交线路太少", body[:390])
+    assert (time.perf_counter() - started) / 50 < 0.01  # generous: the bench measures the real figure

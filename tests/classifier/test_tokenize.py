@@ -6,6 +6,10 @@ def test_normalize_folds_full_width_and_collapses_whitespace():
     assert normalize(None) == ""
 
 
+def test_normalize_drops_excel_escapes():
+    assert normalize("公交_x000D_线路") == "公交 线路"
+
+
 def test_compose_joins_title_and_body():
     assert compose(" 标题 ", "正文") == "标题\n正文"
     assert compose("", "正文") == "正文"
@@ -24,6 +28,12 @@ def test_segment_spans_cover_the_text():
     spans = segment(text)
     assert "".join(word for word, _, _ in spans) == text
     assert all(text[start:end] == word for word, start, end in spans)
+
+
+def test_segment_with_and_without_hmm_covers_the_text():
+    text = "张三丰在洋湖街道反映问题"
+    for hmm in (False, True):
+        assert "".join(word for word, _, _ in segment(text, hmm=hmm)) == text
 
 
 def test_content_word_filter():
