@@ -236,6 +236,18 @@ def test_evaluate_dept_refuses_an_empty_list(model):
         evaluate_dept(model, [])
 
 
+def test_corrections_join_the_weak_labels(tiny_dir):
+    from classifier.dataset import Message
+
+    corrections = [
+        Message(f"c{i}", "快递包裹丢失", "快递公司不赔偿，希望邮政管理部门处理", "交通运输") for i in range(3)
+    ]
+    model = train_handler(tiny_dir, extra=corrections)
+    assert model.card["weak_labels"]["n_corrections"] == 3
+    assert model.card["cv"]["n"] == 39
+    assert model.predict("快递包裹丢失", "快递公司不赔偿").handler_type == "交通运输"
+
+
 def test_training_needs_the_reply_file(tmp_path):
     with pytest.raises(DatasetError, match="not found"):
         train_handler(tmp_path)
