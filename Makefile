@@ -26,11 +26,14 @@ instance/secrets.toml: | $(VENV)/.installed
 db: $(VENV)/.installed instance/secrets.toml
 	$(FLASK) db upgrade
 
-# Trains only when no model exists; without the data the site still runs and routes by hand.
-model: $(VENV)/.installed
-	@if [ -f $(MODEL) ]; then echo "model: reusing $(MODEL)"; \
-	else $(PY) -m classifier train --out $(MODEL) \
-	  || echo "WARNING: could not train the classifier; every suggestion will go to manual dispatch"; fi
+# Trains when no model exists, or when the artifact format (classifier/config.py) or the pinned libraries
+# (requirements.txt, via .installed) changed, because the old file would then refuse to load.
+# Without the data the site still runs and routes by hand.
+model: $(MODEL)
+
+$(MODEL): $(VENV)/.installed classifier/config.py
+	@$(PY) -m classifier train --out $(MODEL) \
+	  || echo "WARNING: could not train the classifier; every suggestion will go to manual dispatch"
 
 run: db model
 	$(FLASK) suggestions setup $(if $(filter 0,$(DEMO)),--no-demo,--demo)
@@ -46,4 +49,4 @@ test: $(VENV)/.installed system-test-deps
 	tests/scripts/with_postgres.sh $(VENV)/bin/pytest
 
 bench: $(VENV)/.installed
-	$(PY) bench/classifier.py
+	$(PY) -m bench.classifier

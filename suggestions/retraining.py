@@ -148,7 +148,7 @@ class RetrainOutcome:
 
 
 def retrain_from_corrections(
-    model_path: Path, data_dir: Path, *, progress=None, cv_repeats: int = 1, tolerance: float = 0.005
+    model_path: Path, data_dir: Path, *, progress=None, cv_repeats: int = 1, tolerance: float = 0.01
 ) -> RetrainOutcome:
     """Train a candidate on base data + corrections, record it, and promote it unless it is worse.
 

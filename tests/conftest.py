@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
+from classifier.config import REPLIES_FILE, TRAIN_FILE
 from classifier.train import train
 from suggestions import seeding
 from suggestions.extensions import db
@@ -24,6 +25,7 @@ from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY_TRAIN = ROOT / "tests" / "data" / "tiny_train.csv"
+TINY_DEPT = ROOT / "tests" / "data" / "tiny_dept.csv"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 TEST_SECRETS = {
@@ -56,9 +58,26 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def tiny_model_path(tmp_path_factory) -> Path:
-    """A throwaway model trained on the hand-written unit-test fixture."""
+    """A throwaway model trained on the hand-written unit-test fixture (category model only)."""
     path = tmp_path_factory.mktemp("model") / "tiny.joblib"
     train(path, data_path=TINY_TRAIN, progress=lambda message: None)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_data_dir(tmp_path_factory) -> Path:
+    """A data directory laid out like ../shared/data with the hand-written fixtures: labelled set and replies."""
+    directory = tmp_path_factory.mktemp("tiny-data")
+    shutil.copy(TINY_TRAIN, directory / TRAIN_FILE)
+    shutil.copy(TINY_DEPT, directory / REPLIES_FILE)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_full_model_path(tmp_path_factory, tiny_data_dir) -> Path:
+    """An artifact with both models (category and handler type), trained on the fixtures with 2x5 CV."""
+    path = tmp_path_factory.mktemp("full-model") / "full.joblib"
+    train(path, data_dir=tiny_data_dir, cv_repeats=2, progress=lambda message: None)
     return path
 
 
@@ -114,10 +133,22 @@ def database_uri(migrated_database, tmp_path) -> str:
 
 
 @pytest.fixture
-def app(database_uri, tiny_model_path, request):
+def model_path(tiny_model_path) -> Path:
+    """The model the `app` fixture serves; a test module may override this fixture."""
+    return tiny_model_path
+
+
+@pytest.fixture
+def app_settings() -> dict:
+    """Settings computed by fixtures (paths); a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(database_uri, model_path, app_settings, request):
     marker = request.node.get_closest_marker("app_config")
-    overrides = marker.kwargs if marker else {}
-    application = create_app(make_config(database_uri, tiny_model_path, **overrides))
+    overrides = {**app_settings, **(marker.kwargs if marker else {})}
+    application = create_app(make_config(database_uri, model_path, **overrides))
     with application.app_context():
         yield application
         db.session.remove()

@@ -103,3 +103,60 @@ def test_the_type_table_covers_every_seeded_department(directory):
     from suggestions.models import HANDLER_TYPES
 
     assert all(d.handler_type in HANDLER_TYPES for d in directory.departments)
+
+
+class TestWithAHandlerModel:
+    """The combined route with a real artifact holding both models (trained on the fixtures)."""
+
+    @pytest.fixture
+    def model_path(self, tiny_full_model_path):
+        return tiny_full_model_path
+
+    def test_decision_carries_the_handler_and_department_candidates(self, app, seeded):
+        from suggestions import routing
+
+        model = app.extensions["classifier"].get()
+        assert model.handler is not None
+        decision = routing.decide(
+            "村里道路没有硬化",
+            "某某镇某某村的道路雨天泥泞，希望镇政府解决",
+            model=model,
+            threshold=0.0,
+            fallback=0.6,
+            district=district("河西区"),
+        )
+        assert decision.handler is not None and decision.handler.threshold == model.handler.threshold
+        names = [c.department.name for c in decision.department_candidates]
+        assert names and names[0] == decision.department.name
+        assert len(names) == len(set(names))
+        if decision.handler.is_local:
+            assert "河西区人民政府" in names
+
+    def test_intake_stores_the_proposal_and_a_correction_compares_with_it(self, app, seeded, staff):
+        from suggestions import routing, services
+        from suggestions.workflow import Channel
+
+        decision = routing.route_text("公交班次太少", "希望增开公交线路，方便换乘", district("南开区").id)
+        receipt = services.submit_suggestion(
+            services.Intake(body="希望增开公交线路，方便换乘", title="公交班次太少", district_id=district("南开区").id),
+            channel=Channel.WEB,
+            decision=decision,
+            vault=app.extensions["phone_vault"],
+        )
+        db.session.commit()
+        item = receipt.suggestion
+        assert item.predicted_handler_type == decision.handler.handler_type
+        assert item.handler_confidence == decision.handler.confidence
+        assert item.predicted_department == decision.department
+        assert item.department_candidates[0][0] == (
+            decision.department.id if decision.department else item.department_candidates[0][0]
+        )
+        correction = services.record_correction(
+            item,
+            staff["dispatcher"],
+            category=factories.category_coded("城乡建设"),
+            department=factories.department_named("南开区人民政府"),
+        )
+        assert correction.predicted_department_id == (decision.department.id if decision.department else None)
+        assert correction.predicted_handler_type == decision.handler.handler_type
+        assert correction.corrected_handler_type == "属地政府"

@@ -92,6 +92,20 @@ def test_live_prediction_endpoint_returns_route_and_candidates(operator_client):
     assert 0 < data["confidence"] <= 1
     assert len(data["candidates"]) == 3
     assert data["explanation"] and all(word in CALL for word in data["explanation"])
+    assert data["handler"] is None  # the tiny model has no handler-type model
+    assert data["department_candidates"][0] == {
+        "department": "市交通运输委员会",
+        "probability": data["confidence"],
+        "basis": "按类别",
+    }
+
+
+def test_live_prediction_takes_the_district_and_refuses_a_forged_one(operator_client):
+    district = factories.district_named("河西区")
+    ok = operator_client.post("/hotline/predict", data={"body": CALL, "district": district.id})
+    assert ok.status_code == 200
+    forged = operator_client.post("/hotline/predict", data={"body": CALL, "district": "99999"})
+    assert forged.status_code == 400 and forged.json["error"]
 
 
 def test_live_prediction_shows_similar_items_and_the_callers_earlier_calls(operator_client, app):
