@@ -26,6 +26,8 @@ def test_operator_enters_a_call_with_the_keyboard_only(live_server, desk_page):
     # The route preview appears while the caller is still talking.
     page.wait_for_selector("#route-preview .route-preview__main", timeout=10000)
     assert "市交通运输委员会" in page.locator("#route-preview").inner_text()
+    # Candidate departments, each with why it is proposed.
+    assert "市交通运输委员会（按类别）" in page.locator("#route-preview .candidates").inner_text()
     keyboard.press("Tab")  # call time keeps its default (now)
     keyboard.press("Tab")  # the optional title/name disclosure
     keyboard.press("Tab")
