@@ -174,6 +174,8 @@ class RouteDecision:
         if self.department is None:
             return f"{because}；类别「{self.category.name}」尚未配置承办部门，转人工分拨"
         if not self.automatic:
+            if self.basis in ("local", "functional"):
+                return f"{self.route_reason}；置信度 {self.confidence:.0%} 低于阈值 {self.threshold:.0%}，请分拨员确认"
             return f"{because}；置信度低于阈值 {self.threshold:.0%}，转人工分拨"
         return f"{because}；{self.route_reason}"
 

@@ -46,9 +46,31 @@ def test_local_problem_without_a_district_needs_a_dispatcher(directory, name):
 def test_unsure_handler_changes_nothing(directory):
     housing = factories.department_named("市住房和城乡建设委员会")
     assert (
-        handler_route(view("属地政府", 0.5), district=district("河西区"), current=housing, directory=directory) is None
+        handler_route(view("属地政府", 0.45), district=district("河西区"), current=housing, directory=directory) is None
     )
     assert handler_route(view("公安", 0.5), district=None, current=housing, directory=directory) is None
+
+
+def test_likely_local_problem_is_proposed_to_the_district_for_a_person_to_confirm(directory):
+    """p(属地) 0.7 under a 0.85 threshold: the district government replaces the category's bureau, not automatically."""
+    from suggestions.routing import RouteDecision
+
+    housing = factories.department_named("市住房和城乡建设委员会")
+    handler = view("属地政府", 0.7, threshold=0.85, words=("小区", "门口", "积水"))
+    route = handler_route(handler, district=district("河西区"), current=housing, directory=directory)
+    assert route.department.name == "河西区人民政府" and route.confidence == 0.7 and route.threshold == 0.85
+    decision = RouteDecision(
+        category=factories.category_coded("城乡建设"),
+        department=route.department,
+        confidence=route.confidence,
+        threshold=route.threshold,
+        handler=handler,
+        basis=route.basis,
+    )
+    assert not decision.automatic
+    assert (
+        decision.reason == "属地问题（提到：小区、门口、积水）→ 河西区人民政府；置信度 70% 低于阈值 85%，请分拨员确认"
+    )
 
 
 def test_functional_type_picks_the_bureau_of_that_type(directory):
