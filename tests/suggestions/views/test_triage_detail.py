@@ -44,3 +44,45 @@ def test_no_reveal_for_items_without_a_phone(client, auth, staff, housing_item):
     suggestion = housing_item(phone=None)
     auth.login(staff["operator"])
     assert "reveal" not in panels(client, suggestion)
+
+
+def test_detail_and_triage_list_show_the_proposed_department_its_reason_and_candidates(client, auth, staff, app):
+    from suggestions.extensions import db
+    from suggestions.handler_routing import Directory, HandlerView, department_candidates, handler_route
+    from tests import factories
+
+    housing = factories.category_coded("城乡建设")
+    decision = factories.decision_for(housing, confidence=0.9)
+    district = factories.district_named("河西区")
+    decision.handler = HandlerView("属地政府", 0.7, 0.85, (("属地政府", 0.7), ("住建", 0.2)), (("小区", 0.2),))
+    directory = Directory.load()
+    route = handler_route(decision.handler, district=district, current=decision.department, directory=directory)
+    decision.department, decision.basis = route.department, route.basis
+    decision.confidence, decision.threshold = route.confidence, route.threshold
+    decision.department_candidates = department_candidates(
+        chosen=decision.department,
+        chosen_probability=decision.confidence,
+        chosen_basis=decision.basis,
+        category_candidates=[(housing.department, 0.9)],
+        handler=decision.handler,
+        district=district,
+        directory=directory,
+    )
+    from suggestions import services
+    from suggestions.workflow import Channel
+
+    receipt = services.submit_suggestion(
+        services.Intake(body="小区门口道路坑洼，下雨积水严重，希望尽快修补。", district_id=district.id),
+        channel=Channel.WEB,
+        decision=decision,
+        vault=app.extensions["phone_vault"],
+    )
+    db.session.commit()
+    item = receipt.suggestion
+    assert item.status == Status.NEEDS_TRIAGE
+    auth.login(staff["dispatcher"])
+    html = client.get(f"/suggestions/{item.id}").get_data(as_text=True)
+    assert "→ 河西区人民政府" in html and "分拨依据：属地问题（提到：小区）→ 河西区人民政府" in html
+    assert "承办类型：属地政府" in html and "河西区人民政府（属地）70%" in html
+    triage = client.get("/work/triage").get_data(as_text=True)
+    assert "派往 河西区人民政府" in triage and "市住房和城乡建设委员会" in triage
