@@ -49,6 +49,9 @@ def _dispatch(s, f, user):
 def _prepare_dispatch(f, s):
     f.department.choices = department_choices()
     f.category.choices = category_choices("不变")
+    if request.method == "GET" and s.predicted_department_id and not s.department_id:
+        # Start from what routing proposed: confirming it is then one click.
+        f.department.data = s.predicted_department_id
 
 
 def _assign(s, f, user):

@@ -84,5 +84,7 @@ def test_detail_and_triage_list_show_the_proposed_department_its_reason_and_cand
     html = client.get(f"/suggestions/{item.id}").get_data(as_text=True)
     assert "→ 河西区人民政府" in html and "分拨依据：属地问题（提到：小区）→ 河西区人民政府" in html
     assert "承办类型：属地政府" in html and "河西区人民政府（属地）70%" in html
+    government = factories.department_named("河西区人民政府")
+    assert f'<option selected value="{government.id}">河西区人民政府</option>' in html  # confirming is one click
     triage = client.get("/work/triage").get_data(as_text=True)
     assert "派往 河西区人民政府" in triage and "市住房和城乡建设委员会" in triage
