@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -49,12 +50,11 @@ class LiveServer:
         return iter((self.url, self.users))
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory, tiny_model_path):
-    """Serve the app with gunicorn on loopback (access log on); yield a LiveServer (unpacks to url, users)."""
-    tmp_path = tmp_path_factory.mktemp("live")
+@contextlib.contextmanager
+def serve(tmp_path: Path, model_path: Path, **settings: str):
+    """Migrate a fresh database, seed it with one account per role, and serve it with gunicorn on loopback."""
     database = fresh_database_uri(tmp_path)
-    setup = create_app(make_config(database, tiny_model_path))
+    setup = create_app(make_config(database, model_path))
     with setup.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         seeding.seed_reference_data()
@@ -76,9 +76,10 @@ def live_server(tmp_path_factory, tiny_model_path):
         **os.environ,
         **TEST_SECRETS,
         "DATABASE_URL": database,
-        "CLASSIFIER_MODEL_PATH": str(tiny_model_path),
+        "CLASSIFIER_MODEL_PATH": str(model_path),
         "CONFIDENCE_THRESHOLD": "0.5",
         "INSTANCE_PATH": str(tmp_path),
+        **settings,
     }
     log_path = tmp_path / "gunicorn.log"
     log = log_path.open("w")
@@ -101,11 +102,18 @@ def live_server(tmp_path_factory, tiny_model_path):
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(base_url, server)
-        yield LiveServer(base_url, usernames, log_path)
+        yield LiveServer(base_url, usernames, log_path), env
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, tiny_model_path):
+    """Serve the app with gunicorn on loopback (access log on); yield a LiveServer (unpacks to url, users)."""
+    with serve(tmp_path_factory.mktemp("live"), tiny_model_path) as (server, _env):
+        yield server
 
 
 def _wait_until_serving(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:
