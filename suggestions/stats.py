@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from suggestions.extensions import db
-from suggestions.models import Department, Suggestion, SuggestionEvent
+from suggestions.models import LOCAL_GOVERNMENT, Department, RouteCorrection, Suggestion, SuggestionEvent
 from suggestions.workflow import OPEN_STATUSES, Action, Adoption, Satisfaction, Status
 
 DISPATCH_ACTIONS = (Action.AUTO_DISPATCH, Action.ROUTE_AT_INTAKE, Action.DISPATCH, Action.REDISPATCH)
@@ -134,4 +134,39 @@ def campaign_totals(since: datetime) -> dict:
         "adoption_rate": ratio(adopted, evaluated),
         "evaluated": evaluated,
         "adopted": adopted,
+    }
+
+
+def routing_totals(since: datetime) -> dict:
+    """How well routing works: dispatched without a person, corrected by staff, proposed to a district government."""
+    received = db.session.scalar(sa.select(sa.func.count(Suggestion.id)).where(Suggestion.received_at >= since)) or 0
+    automatic = (
+        db.session.scalar(
+            sa.select(sa.func.count(SuggestionEvent.id)).where(
+                SuggestionEvent.created_at >= since, SuggestionEvent.action == Action.AUTO_DISPATCH
+            )
+        )
+        or 0
+    )
+    corrected = (
+        db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(RouteCorrection.suggestion_id))).where(
+                RouteCorrection.created_at >= since
+            )
+        )
+        or 0
+    )
+    local = (
+        db.session.scalar(
+            sa.select(sa.func.count(Suggestion.id))
+            .join(Department, Department.id == Suggestion.predicted_department_id)
+            .where(Suggestion.received_at >= since, Department.handler_type == LOCAL_GOVERNMENT)
+        )
+        or 0
+    )
+    return {
+        "automatic_share": ratio(automatic, received),
+        "corrected_share": ratio(corrected, received),
+        "local_share": ratio(local, received),
+        "corrected": corrected,
     }

@@ -26,6 +26,7 @@ def overview():
         "stats/overview.html",
         rows=stats.department_stats(since, now),
         totals=stats.campaign_totals(since),
+        routing=stats.routing_totals(since),
         period=period,
         periods=PERIODS,
         weight=stats.BASICALLY_SATISFIED_WEIGHT,

@@ -33,6 +33,29 @@ def test_stats_page_for_dispatchers_only(client, auth, staff, housing_item):
     auth.login(staff["dispatcher"])
     html = client.get("/stats/?days=7").get_data(as_text=True)
     assert "签收及时率" in html and "市住房和城乡建设委员会" in html
+    assert "分拨质量" in html and "系统自动派单" in html
     auth.logout()
     auth.login(staff["officer"])
     assert client.get("/stats/").status_code == 403
+
+
+def test_routing_figures(app, staff, vault):
+    from datetime import timedelta
+
+    from suggestions import clock
+    from tests import factories
+
+    auto = factories.submit(vault, category=factories.category_coded("交通运输"), confidence=0.9).suggestion
+    manual = factories.submit(vault, category=None).suggestion
+    services.correct_route(
+        manual,
+        actor=staff["dispatcher"],
+        category=factories.category_coded("城乡建设"),
+        department=factories.department_named("河西区人民政府"),
+        reason="属地问题",
+    )
+    manual.predicted_department = factories.department_named("河西区人民政府")
+    db.session.commit()
+    figures = stats.routing_totals(clock.now() - timedelta(days=30))
+    assert figures == {"automatic_share": 0.5, "corrected_share": 0.5, "local_share": 0.5, "corrected": 1}
+    assert auto.status == Status.DISPATCHED
