@@ -14,7 +14,7 @@ Keyword rules written by staff win over the model: they are explicit decisions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -167,14 +167,10 @@ def department_candidates(
     return unique[:MAX_DEPARTMENT_CANDIDATES]
 
 
-def stored_candidates(suggestion) -> list[DepartmentCandidate]:
-    """The department candidates routing stored for an item, still active, best first."""
-    rows = suggestion.department_candidates or []
-    ids = [row[0] for row in rows]
-    if not ids:
-        return []
-    found = {
-        d.id: d
-        for d in db.session.scalars(sa.select(Department).where(Department.id.in_(ids), Department.is_active.is_(True)))
-    }
-    return [DepartmentCandidate(found[i], p, basis) for i, p, basis in rows if i in found]
+def stored_candidates(suggestion, departments: Mapping[int, Department]) -> list[DepartmentCandidate]:
+    """The department candidates routing stored for an item, among ``departments`` (the active ones), best first."""
+    return [
+        DepartmentCandidate(departments[i], p, basis)
+        for i, p, basis in suggestion.department_candidates or []
+        if i in departments
+    ]

@@ -236,8 +236,7 @@ def decide(
 
 
 def _handler_view(model: classifier.Classifier, title: str, body: str) -> HandlerView | None:
-    predict = getattr(model, "predict_handler", None)
-    prediction = predict(title, body) if predict else None
+    prediction = model.predict_handler(title, body)
     if prediction is None:
         return None
     return HandlerView(

@@ -84,8 +84,6 @@ def navigation() -> list[tuple[str, dict, str]]:
 
 
 def init_app(app: Flask) -> None:
-    from suggestions.handler_routing import stored_candidates
-
     app.jinja_env.filters.update(
         localtime=format_time,
         age=format_age,
@@ -95,8 +93,6 @@ def init_app(app: Flask) -> None:
         channel_label=channel_label,
         percent=percent,
     )
-    app.jinja_env.globals.update(
-        navigation=navigation, deadline_of=deadline_of, department_candidates_of=stored_candidates
-    )
+    app.jinja_env.globals.update(navigation=navigation, deadline_of=deadline_of)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -11,8 +11,9 @@ from flask_login import current_user
 from suggestions import forms, queues, services
 from suggestions.auth import role_required
 from suggestions.extensions import db
+from suggestions.handler_routing import stored_candidates
 from suggestions.models import ReplyTemplate
-from suggestions.views.common import active_categories
+from suggestions.views.common import active_categories, active_departments
 from suggestions.views.triage import bp
 from suggestions.views.triage.access import STAFF, visible_suggestion
 from suggestions.views.triage.actions import ACTION_VIEWS
@@ -132,6 +133,7 @@ def detail(suggestion_id: int):
         children=db.session.scalars(queues.merged_children(suggestion.id)).all(),
         extension=services.pending_extension(suggestion),
         categories={c.code: c for c in active_categories()},
+        department_candidates=stored_candidates(suggestion, {d.id: d for d in active_departments()}),
         panels=panels,
         forms=action_forms(suggestion, panels),
         templates=reply_templates(suggestion) if current_user.role == Role.OFFICER else [],

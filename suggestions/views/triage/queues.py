@@ -11,6 +11,7 @@ from suggestions import clock, queues
 from suggestions.auth import role_required
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterForm
+from suggestions.handler_routing import stored_candidates
 from suggestions.views.common import active_categories, active_departments, districts, phone_vault
 from suggestions.views.triage import bp
 from suggestions.views.triage.access import (
@@ -91,6 +92,8 @@ def work_queue(name: str):
     query = queues.callback_queue() if name == "callbacks" else queues.named_queue(name)
     page = db.paginate(query, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
     dispatch = DispatchForm()
+    departments = active_departments()
+    by_id = {d.id: d for d in departments}
     return render_template(
         f"triage/work_{name}.html",
         page=page,
@@ -99,7 +102,8 @@ def work_queue(name: str):
         form=dispatch,
         action_form=ActionForm(),
         categories={c.code: c for c in active_categories()},
-        departments=active_departments(),
+        departments=departments,
+        candidates={s.id: stored_candidates(s, by_id) for s in page.items} if name == "triage" else {},
         model_problem=current_app.extensions["classifier"].current_problem() if name == "triage" else None,
     )
 
