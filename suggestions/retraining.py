@@ -119,15 +119,8 @@ def promote(row: ModelVersion, model_path: Path) -> None:
     db.session.flush()
 
 
-def register_current(model_path: Path) -> ModelVersion | None:
-    """Make sure the model now serving has a row, so the admin page and the comparison can name it."""
-    from classifier import artifacts
-
-    try:
-        payload = artifacts.load_payload(model_path)
-    except artifacts.ModelError:
-        return None
-    card = payload["card"]
+def register_current(model_path: Path, card: dict) -> ModelVersion:
+    """Make sure the model now serving (its ``card``) has a row, so the admin page and the comparison can name it."""
     row = db.session.scalar(sa.select(ModelVersion).where(ModelVersion.version == card["version"]))
     if row is not None:
         return row
@@ -158,13 +151,12 @@ def retrain_from_corrections(
     from classifier.retrain import retrain
 
     model_path = Path(model_path)
-    current_row = register_current(model_path)
-    current = None
-    if current_row is not None:
-        try:
-            current = artifacts.load(model_path)
-        except artifacts.ModelError:
-            current = None
+    try:
+        current = artifacts.load(model_path)
+    except artifacts.ModelError:
+        current = None  # no usable serving model: the candidate is compared with the base-only fit
+    if current is not None:
+        register_current(model_path, current.card)
     corrections = correction_set()
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     out = versions_dir(model_path) / f"candidate-{stamp}.joblib"
