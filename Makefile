@@ -38,7 +38,8 @@ $(MODEL): $(VENV)/.installed classifier/config.py
 run: db model
 	$(FLASK) suggestions setup $(if $(filter 0,$(DEMO)),--no-demo,--demo)
 	@echo "serving on http://$(HOST):$(PORT)/"
-	FLASK_CLASSIFIER_PRELOAD=true exec $(VENV)/bin/gunicorn --preload --workers $(WORKERS) \
+	@# gunicorn.conf.py (read automatically) preloads the app and starts the background router.
+	FLASK_CLASSIFIER_PRELOAD=true exec $(VENV)/bin/gunicorn --workers $(WORKERS) \
 	  --bind $(HOST):$(PORT) --access-logfile - "app:create_app()"
 
 system-test-deps:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -70,6 +71,26 @@ def _load_demo(count: int) -> None:
         return
     db.session.commit()
     click.echo(f"loaded {added} demo suggestions" if added else "database already has suggestions; demo skipped")
+
+
+@suggestions_cli.command("route")
+@click.option("--follow", is_flag=True, help="Keep routing new items until stopped (what gunicorn starts).")
+@click.option("--poll", default=0.5, show_default=True, help="Seconds between looks when nothing waits.")
+@click.option("--parent-pid", type=int, default=None, help="Stop when this process (gunicorn's master) is gone.")
+@click.option("--nice", "niceness", default=10, show_default=True, help="Lower priority, so web requests come first.")
+def route(follow: bool, poll: float, parent_pid: int | None, niceness: int) -> None:
+    """Route suggestions the public form recorded (已受理) to a department queue or to manual dispatch."""
+    from suggestions import background_routing
+
+    if not follow:
+        total = 0
+        while handled := background_routing.route_waiting():
+            total += handled
+        db.session.commit()
+        click.echo(f"routed {total} suggestions")
+        return
+    os.nice(niceness)
+    background_routing.run(current_app._get_current_object(), poll_seconds=poll, parent_pid=parent_pid)
 
 
 @suggestions_cli.command("set-password")

@@ -90,6 +90,10 @@ class Config:
     PRIVACY_NOTICE_VERSION = "2026-01"
     # Used when neither configuration nor the model card gives a threshold.
     FALLBACK_CONFIDENCE_THRESHOLD = 0.6
+    # The public form records and answers; the router started by gunicorn.conf.py routes a moment later.
+    BACKGROUND_ROUTING = True
+    # Staff are warned when an item has waited this long for the background router.
+    BACKGROUND_ROUTING_STALE_SECONDS = 120
     # How often a worker checks whether a newer model was promoted.
     CLASSIFIER_RELOAD_SECONDS = 10
     QUEUE_PAGE_SIZE = 25

@@ -98,13 +98,14 @@ def submit(
     channel: Channel = Channel.WEB,
     actor: StaffUser | None = None,
     now=None,
+    routed: bool = True,
     **intake,
 ) -> services.Receipt:
-    """Submit through the real intake service and commit."""
+    """Submit through the real intake service and commit; ``routed=False`` leaves it for the background router."""
     receipt = services.submit_suggestion(
         services.Intake(body=body, phone=phone, received_at=intake.pop("received_at", now or clock.now()), **intake),
         channel=channel,
-        decision=decision_for(category, confidence),
+        decision=decision_for(category, confidence) if routed else None,
         vault=vault,
         actor=actor,
         now=now,

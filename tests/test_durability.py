@@ -21,5 +21,6 @@ def test_every_acknowledged_submission_is_stored_exactly_once(scenario):
     assert outcome["acknowledged"] == 90, outcome
     assert outcome["stored"] == outcome["acknowledged"]
     assert outcome["lost"] == 0 and outcome["duplicated"] == 0
+    assert outcome["routed_after"] is not None  # and the background router routed every one of them
     if scenario == "kill-master":
         assert outcome["retries"] > 0  # the run really went through an outage

@@ -145,12 +145,13 @@ def test_error_pages_do_not_leak_details(client, seeded):
 
 
 def test_unexpected_errors_roll_back_and_answer_in_chinese(app, client, seeded, monkeypatch):
-    from suggestions.views import public
+    from suggestions.services import intake
 
     def explode(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(public, "route_text", explode)
+    # Fails after the suggestion is in the session: the half-done submission must not be stored.
+    monkeypatch.setattr(intake, "record_event", explode)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.post(
         "/",

@@ -1,4 +1,8 @@
-"""Recording new suggestions from residents and operators, and routing them at once."""
+"""Recording new suggestions from residents and operators, and routing them.
+
+The hotline routes at once (the operator confirms the route while the caller waits); the public form
+only records, and ``suggestions.background_routing`` routes what it recorded a moment later.
+"""
 
 from __future__ import annotations
 
@@ -89,14 +93,15 @@ def submit_suggestion(
     intake: Intake,
     *,
     channel: Channel,
-    decision: RouteDecision,
+    decision: RouteDecision | None,
     vault: PhoneVault,
     actor: StaffUser | None = None,
     manual_route: ManualRoute | None = None,
     now: datetime | None = None,
 ) -> Receipt:
-    """Record a new suggestion and route it at once (department queue or manual dispatch).
+    """Record a new suggestion and, given a ``decision``, route it at once (department queue or manual dispatch).
 
+    Without a decision the suggestion stays 已受理 for ``route_accepted`` to route later.
     A repeated ``idempotency_key`` returns the suggestion stored the first time.
     """
     existing = find_by_idempotency_key(intake.idempotency_key)
@@ -138,7 +143,8 @@ def submit_suggestion(
         suggestion.phone_ciphertext = vault.encrypt(intake.phone)
         suggestion.phone_hash = vault.phone_hash(intake.phone)
         suggestion.phone_masked = mask_phone(intake.phone)
-    apply_prediction(suggestion, decision)
+    if decision is not None:
+        apply_prediction(suggestion, decision)
     db.session.add(suggestion)
     submitter: Actor = actor or RESIDENT
     record_event(
@@ -150,9 +156,34 @@ def submit_suggestion(
         details={"channel": channel.value},
         now=now,
     )
-    # No flush yet: routing's transition flushes the suggestion and both events together.
-    _route_new(suggestion, decision, actor, manual_route, now)
+    if decision is None:
+        db.session.flush()
+    else:
+        # No flush yet: routing's transition flushes the suggestion and both events together.
+        _route_new(suggestion, decision, actor, manual_route, now)
     return Receipt(suggestion, secret=secret)
+
+
+def route_accepted(suggestion: Suggestion, decision: RouteDecision, now: datetime | None = None) -> None:
+    """Route a suggestion recorded without a decision: its department's queue, or manual dispatch.
+
+    :raise WorkflowError: if it is no longer 已受理 (a dispatcher got there first); nothing is changed then.
+    """
+    if suggestion.status != Status.ACCEPTED:
+        raise WorkflowError("该建议已分拨，无需再次自动分拨。")
+    apply_prediction(suggestion, decision)
+    _route_new(suggestion, decision, None, None, now or clock.now())
+
+
+def flag_unroutable(suggestion: Suggestion, now: datetime | None = None) -> None:
+    """Send a suggestion the router could not decide on to manual dispatch, so it never waits unseen."""
+    transition(
+        suggestion,
+        Action.FLAG_FOR_TRIAGE,
+        actor=SYSTEM,
+        reason="自动分拨未能完成，转人工分拨",
+        now=now or clock.now(),
+    )
 
 
 def find_by_idempotency_key(key: str | None) -> Suggestion | None:

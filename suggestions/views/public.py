@@ -80,7 +80,11 @@ def _submit(channel: Channel):
             idempotency_key=_idempotency_key(form.idempotency_key.data),
             confidential=form.confidential.data,
         )
-        decision = route_text(intake.title, intake.body, intake.district_id)
+        # Routing normally happens in the background router (suggestions.background_routing), so that
+        # the answer only waits for the commit; BACKGROUND_ROUTING=False routes here, for a server without it.
+        decision = None
+        if not current_app.config["BACKGROUND_ROUTING"]:
+            decision = route_text(intake.title, intake.body, intake.district_id)
         receipt = submit_and_commit(intake, channel=channel, decision=decision, vault=phone_vault())
         _remember_tracked(receipt.suggestion.id)
         return render_template("public/thanks.html", receipt=receipt), 200 if receipt.replayed else 201

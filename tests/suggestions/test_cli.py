@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from suggestions.extensions import db
 from suggestions.models import Campaign, Category, Department, District, StaffUser, Suggestion
-from suggestions.workflow import Channel
+from suggestions.workflow import Channel, Status
+from tests import factories
 from tests.conftest import ROOT
 
 DATA_DIR = ROOT.parent / "shared" / "data"
@@ -85,3 +86,13 @@ def test_set_password(runner):
     admin = db.session.scalar(sa.select(StaffUser).where(StaffUser.username == "admin"))
     db.session.refresh(admin)
     assert admin.check_password("new-password-1")
+
+
+def test_route_command_routes_everything_waiting_and_says_how_many(runner, app):
+    runner.invoke(args=["suggestions", "seed"])
+    vault = app.extensions["phone_vault"]
+    for _ in range(3):
+        factories.submit(vault, body="小区门口的公交线路太少，建议增加公交班次并增设站点。", routed=False)
+    result = runner.invoke(args=["suggestions", "route"])
+    assert result.exit_code == 0 and "routed 3 suggestions" in result.output
+    assert Status.ACCEPTED not in set(db.session.scalars(sa.select(Suggestion.status)))

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from suggestions import forms, queues, services
+from suggestions import background_routing, forms, queues, services
 from suggestions.auth import role_required
 from suggestions.extensions import db
 from suggestions.models import Category, Department, Project, StaffUser, Suggestion
 from suggestions.views.triage import bp
 from suggestions.views.triage.access import (
+    DISPATCHERS,
     STAFF,
     can_see,
     category_choices,
@@ -277,6 +278,18 @@ def next_url(done: Suggestion, queue: str) -> str:
     if can_see(current_user, done):
         return url_for(".detail", suggestion_id=done.id)
     return url_for(".queue")
+
+
+@bp.route("/triage/route-waiting", methods=["POST"])
+@role_required(*DISPATCHERS)
+def route_waiting():
+    """Route what waits for the background router now, for when that process is not running."""
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    handled = background_routing.route_waiting(limit=current_app.config["QUEUE_PAGE_SIZE"] * 8)
+    count, _oldest = background_routing.backlog()
+    flash(f"已自动分拨 {handled} 条建议" + (f"，还有 {count} 条等待，可再次点击。" if count else "。"), "success")
+    return redirect(url_for(".manual_queue"), 303)
 
 
 @bp.route("/queue/bulk", methods=["POST"])

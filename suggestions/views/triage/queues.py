@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
-from suggestions import clock, queues
+from suggestions import background_routing, clock, queues
 from suggestions.auth import role_required
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterForm
@@ -105,7 +105,16 @@ def work_queue(name: str):
         departments=departments,
         candidates={s.id: stored_candidates(s, by_id) for s in page.items} if name == "triage" else {},
         model_problem=current_app.extensions["classifier"].current_problem() if name == "triage" else None,
+        stalled_routing=_stalled_routing() if name == "triage" else None,
     )
+
+
+def _stalled_routing() -> int | None:
+    """How many items wait for the background router, if the oldest has waited too long (router down?)."""
+    count, oldest = background_routing.backlog()
+    if count and oldest > current_app.config["BACKGROUND_ROUTING_STALE_SECONDS"]:
+        return count
+    return None
 
 
 @bp.route("/triage")

@@ -148,3 +148,36 @@ def test_body_of_control_characters_only_is_refused(seeded, vault):
         services.submit_suggestion(
             services.Intake(body="\x00\x01 \x02"), channel=Channel.WEB, decision=RouteDecision(), vault=vault
         )
+
+
+class TestRecordedThenRouted:
+    """The public form records without a decision; the background router routes with route_accepted."""
+
+    def test_without_a_decision_the_suggestion_waits_as_accepted(self, seeded, vault):
+        suggestion = factories.submit(vault, routed=False).suggestion
+        assert suggestion.status == Status.ACCEPTED
+        assert suggestion.department is None and suggestion.predicted_category is None
+        assert [e.action for e in events_of(suggestion)] == [Action.SUBMIT]
+
+    def test_route_accepted_dispatches_like_routing_at_intake(self, seeded, vault):
+        suggestion = factories.submit(vault, routed=False).suggestion
+        transport = factories.category_coded("交通运输")
+        services.route_accepted(suggestion, factories.decision_for(transport, 0.91))
+        db.session.commit()
+        assert suggestion.status == Status.DISPATCHED
+        assert suggestion.department.name == "市交通运输委员会"
+        assert suggestion.predicted_category == "交通运输" and suggestion.due_at is not None
+        assert [e.action for e in events_of(suggestion)] == [Action.SUBMIT, Action.AUTO_DISPATCH]
+
+    def test_route_accepted_refuses_an_item_that_was_already_routed(self, seeded, vault):
+        suggestion = factories.submit(vault, category=factories.category_coded("交通运输")).suggestion
+        with pytest.raises(WorkflowError, match="已分拨"):
+            services.route_accepted(suggestion, factories.decision_for(factories.category_coded("教育")))
+        assert suggestion.department.name == "市交通运输委员会"
+
+    def test_unroutable_items_go_to_manual_dispatch_with_a_reason(self, seeded, vault):
+        suggestion = factories.submit(vault, routed=False).suggestion
+        services.flag_unroutable(suggestion)
+        db.session.commit()
+        assert suggestion.status == Status.NEEDS_TRIAGE
+        assert events_of(suggestion)[-1].reason == "自动分拨未能完成，转人工分拨"

@@ -5,6 +5,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from suggestions import background_routing
 from suggestions.extensions import db
 from suggestions.models import Suggestion, SuggestionEvent
 from suggestions.workflow import Channel, Status
@@ -45,7 +46,7 @@ def test_form_shows_the_fields_in_chinese(client, seeded):
     assert "全市" in html and "滨海新区" in html
 
 
-def test_submission_is_committed_routed_and_acknowledged(client, seeded):
+def test_submission_is_committed_and_acknowledged_before_routing(client, seeded):
     response = client.post("/", data=form_data(phone="138 1234 5678", contact_name="王女士"))
     assert response.status_code == 201
     html = response.get_data(as_text=True)
@@ -53,19 +54,30 @@ def test_submission_is_committed_routed_and_acknowledged(client, seeded):
     suggestion = db.session.scalar(sa.select(Suggestion))
     assert suggestion.tracking_code == code
     assert suggestion.channel == Channel.WEB
-    assert suggestion.status in (Status.DISPATCHED, Status.NEEDS_TRIAGE)
+    assert suggestion.status == Status.ACCEPTED  # the background router takes it from here
     assert suggestion.consent_version and suggestion.consented_at
     assert suggestion.phone_masked == "138****5678"
-    assert "接下来会怎样" in html
+    assert "接下来会怎样" in html and "系统正在匹配承办部门" in html
     assert "13812345678" not in html
 
 
-def test_transport_suggestion_lands_in_the_transport_queue_when_the_response_returns(client, seeded):
+def test_transport_suggestion_reaches_the_transport_queue_when_the_router_runs(client, seeded):
     client.post("/", data=form_data())
+    assert background_routing.route_waiting() == 1
     suggestion = db.session.scalar(sa.select(Suggestion))
     assert suggestion.predicted_category == "交通运输"
     assert suggestion.status == Status.DISPATCHED
     assert suggestion.department.name == "市交通运输委员会"
+    assert client.get(f"/track/{suggestion.tracking_code}").status_code == 200  # submitter's own session
+    assert "已转交承办部门" in client.get(f"/track/{suggestion.tracking_code}").get_data(as_text=True)
+
+
+def test_without_background_routing_the_form_routes_before_answering(app, client, seeded):
+    app.config["BACKGROUND_ROUTING"] = False
+    html = client.post("/", data=form_data()).get_data(as_text=True)
+    suggestion = db.session.scalar(sa.select(Suggestion))
+    assert suggestion.status == Status.DISPATCHED
+    assert "您的建议已转交「市交通运输委员会」" in html
 
 
 def test_anonymous_submission_shows_a_secret_once(client, seeded):
@@ -160,7 +172,9 @@ def test_closed_campaign_says_so_and_stores_nothing(client, seeded):
 
 class TestTracking:
     def submit(self, client, **overrides):
-        return tracking_code(client.post("/", data=form_data(**overrides)).get_data(as_text=True))
+        code = tracking_code(client.post("/", data=form_data(**overrides)).get_data(as_text=True))
+        background_routing.route_waiting()
+        return code
 
     def test_code_and_phone_last_four_show_status_and_timeline(self, app, seeded):
         code = self.submit(app.test_client(), phone="13812345678")

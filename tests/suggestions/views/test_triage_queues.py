@@ -268,3 +268,30 @@ class TestFiltersAndSearch:
         third = officer.get("/queue?page=3").get_data(as_text=True)
         assert codes[0] in first and codes[4] not in first
         assert codes[4] in third and "第 3 / 3 页" in third
+
+
+def test_dispatchers_are_told_when_the_background_router_stalls_and_can_route_by_hand(
+    app, client, auth, staff, items, vault
+):
+    from datetime import timedelta
+
+    from suggestions import clock
+
+    waiting = factories.submit(
+        vault,
+        body="小区门口的公交线路太少，早高峰公交车班次间隔太长，建议增加公交班次。",
+        routed=False,
+        now=clock.now() - timedelta(minutes=10),
+    ).suggestion
+    fresh = factories.submit(vault, routed=False)  # a moment old: no warning for that alone
+    auth.login(staff["dispatcher"])
+    page = client.get("/triage").get_data(as_text=True)
+    assert "2 条新建议等待自动分拨已超过 2 分钟" in page and "立即自动分拨" in page
+
+    response = client.post("/triage/route-waiting")
+    assert response.status_code == 303
+    assert "已自动分拨 2 条建议。" in client.get("/triage").get_data(as_text=True)
+    db.session.refresh(waiting)
+    assert waiting.status in (Status.DISPATCHED, Status.NEEDS_TRIAGE)
+    assert fresh.suggestion.status != Status.ACCEPTED
+    assert "等待自动分拨" not in client.get("/triage").get_data(as_text=True)
