@@ -1,6 +1,7 @@
 """The whole lifecycle in real browsers: a resident's suggestion to 已办结 with a satisfaction rating."""
 
 import re
+import time
 
 import pytest
 
@@ -22,8 +23,13 @@ def submit_on_phone(page, base_url) -> str:
     return page.get_by_test_id("tracking-code").inner_text().strip()
 
 
-def open_item(page, base_url, code):
+def open_item(page, base_url, code, timeout: float = 20):
+    """Open the item from the queue; the background router puts it there moments after the resident submits."""
+    deadline = time.monotonic() + timeout
     page.goto(base_url + "/queue?q=" + code)
+    while not page.get_by_role("link", name=code).count() and time.monotonic() < deadline:
+        time.sleep(0.5)
+        page.reload()
     page.get_by_role("link", name=code).first.click()
 
 
