@@ -247,7 +247,8 @@ def submit(port_of, outcome: Outcome, form: dict, path: str, headers: dict, dead
         started = time.perf_counter()
         try:
             status, _, _ = _request(port_of(), "POST", path, body, headers)
-        except OSError:  # reset by a killed worker, or refused while the master restarts
+        # Reset by a killed worker, refused while the master restarts, or cut off mid-answer.
+        except (OSError, http.client.HTTPException):
             with outcome.lock:
                 outcome.retries += 1
             time.sleep(0.2)

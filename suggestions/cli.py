@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def _load_demo(count: int) -> None:
 @click.option("--nice", "niceness", default=10, show_default=True, help="Lower priority, so web requests come first.")
 def route(follow: bool, poll: float, parent_pid: int | None, niceness: int) -> None:
     """Route suggestions the public form recorded (已受理) to a department queue or to manual dispatch."""
-    from suggestions import background_routing
+    from suggestions import background_routing, logs
 
     if not follow:
         total = 0
@@ -89,6 +90,9 @@ def route(follow: bool, poll: float, parent_pid: int | None, niceness: int) -> N
         db.session.commit()
         click.echo(f"routed {total} suggestions")
         return
+    # Its own log lines on stderr (next to gunicorn's), through the filter that masks personal numbers.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [router %(process)d] %(levelname)s %(message)s")
+    logs.install()
     os.nice(niceness)
     background_routing.run(current_app._get_current_object(), poll_seconds=poll, parent_pid=parent_pid)
 
