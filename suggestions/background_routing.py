@@ -37,7 +37,7 @@ def _claim(suggestion_id: int) -> Suggestion | None:
     return db.session.scalar(
         sa.select(Suggestion)
         .where(Suggestion.id == suggestion_id, Suggestion.status == Status.ACCEPTED)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=Suggestion)  # OF: the row, not the eagerly joined tables
     )
 
 
