@@ -107,7 +107,10 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
-        return [int(pid) for pid in out.split()]
+        router = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid), "-f", "suggestions route"], capture_output=True, text=True
+        ).stdout
+        return [int(pid) for pid in out.split() if pid not in router.split()]  # the background router is not a worker
 
     def kill_worker(self) -> None:
         pids = self.worker_pids()
