@@ -31,12 +31,15 @@ logger = logging.getLogger(__name__)
 
 Decide = Callable[[str, str, int | None], RouteDecision]
 
+# Recorded by the public form, not yet routed.
+WAITING = Suggestion.status == Status.ACCEPTED
+
 
 def _claim(suggestion_id: int) -> Suggestion | None:
     """The item, locked until the next commit, if it still waits; rows another router holds are skipped."""
     return db.session.scalar(
         sa.select(Suggestion)
-        .where(Suggestion.id == suggestion_id, Suggestion.status == Status.ACCEPTED)
+        .where(Suggestion.id == suggestion_id, WAITING)
         .with_for_update(skip_locked=True, of=Suggestion)  # OF: the row, not the eagerly joined tables
     )
 
@@ -44,9 +47,7 @@ def _claim(suggestion_id: int) -> Suggestion | None:
 def backlog() -> tuple[int, float | None]:
     """How many items wait for routing, and how many seconds the oldest has waited."""
     count, oldest = db.session.execute(
-        sa.select(sa.func.count(Suggestion.id), sa.func.min(Suggestion.created_at)).where(
-            Suggestion.status == Status.ACCEPTED
-        )
+        sa.select(sa.func.count(Suggestion.id), sa.func.min(Suggestion.created_at)).where(WAITING)
     ).one()
     if not count:
         return 0, None
@@ -58,11 +59,7 @@ def route_waiting(limit: int = 50, decide: Decide = route_text) -> int:
 
     An item the model or the rules fail on goes to manual dispatch rather than blocking the rest.
     """
-    ids = list(
-        db.session.scalars(
-            sa.select(Suggestion.id).where(Suggestion.status == Status.ACCEPTED).order_by(Suggestion.id).limit(limit)
-        )
-    )
+    ids = list(db.session.scalars(sa.select(Suggestion.id).where(WAITING).order_by(Suggestion.id).limit(limit)))
     handled = 0
     for suggestion_id in ids:
         suggestion = _claim(suggestion_id)

@@ -283,9 +283,10 @@ def next_url(done: Suggestion, queue: str) -> str:
 @bp.route("/triage/route-waiting", methods=["POST"])
 @role_required(*DISPATCHERS)
 def route_waiting():
-    """Route what waits for the background router now, for when that process is not running."""
-    if not forms.ActionForm().validate_on_submit():
-        abort(400)
+    """Route what waits for the background router now, for when that process is not running.
+
+    The CSRF token is checked by CSRFProtect for every POST; there is nothing else to validate.
+    """
     handled = background_routing.route_waiting(limit=current_app.config["QUEUE_PAGE_SIZE"] * 8)
     count, _oldest = background_routing.backlog()
     flash(f"已自动分拨 {handled} 条建议" + (f"，还有 {count} 条等待，可再次点击。" if count else "。"), "success")
