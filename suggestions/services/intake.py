@@ -190,7 +190,10 @@ def find_by_idempotency_key(key: str | None) -> Suggestion | None:
     """The suggestion an earlier submission of the same form created, if any."""
     if not key:
         return None
-    return db.session.scalar(sa.select(Suggestion).where(Suggestion.idempotency_key == key))
+    # Nearly every submission is new: look up the id alone, which is far cheaper than loading a suggestion
+    # with its eager joins, and load the suggestion only for a replay.
+    found = db.session.scalar(sa.select(Suggestion.id).where(Suggestion.idempotency_key == key))
+    return db.session.get(Suggestion, found) if found is not None else None
 
 
 def apply_prediction(suggestion: Suggestion, decision: RouteDecision) -> None:

@@ -20,15 +20,20 @@ def phone_vault() -> PhoneVault:
     return current_app.extensions["phone_vault"]
 
 
+_DISTRICT_ORDER = (District.position, District.id)
+
+
 def districts() -> list[District]:
-    return list(db.session.scalars(sa.select(District).order_by(District.position, District.id)))
+    return list(db.session.scalars(sa.select(District).order_by(*_DISTRICT_ORDER)))
 
 
 def district_choices(numbered: bool = False) -> list[tuple]:
+    # Plain (id, name) rows: every form page and submission builds this list, and loading ORM objects for it
+    # cost a noticeable share of a submission under load.
+    rows = db.session.execute(sa.select(District.id, District.name).order_by(*_DISTRICT_ORDER))
     choices = [(None, "请选择")]
-    for index, district in enumerate(districts(), start=1):
-        label = f"{index:02d} {district.name}" if numbered else district.name
-        choices.append((district.id, label))
+    for index, (district_id, name) in enumerate(rows, start=1):
+        choices.append((district_id, f"{index:02d} {name}" if numbered else name))
     return choices
 
 
@@ -48,17 +53,21 @@ def campaigns_exist() -> bool:
     return db.session.scalar(sa.select(sa.func.count(Campaign.id))) > 0
 
 
-def open_campaign(today: date) -> Campaign | None:
-    """The campaign whose intake window contains ``today`` (latest opened first)."""
-    return db.session.scalar(
-        sa.select(Campaign)
+def open_campaign(today: date) -> sa.Row | None:
+    """The campaign whose intake window contains ``today`` (latest opened first).
+
+    A read-only row with the campaign's ``id``, ``name``, ``opens_on``, ``closes_on`` and ``topics``: the form
+    reads it on every submission and never changes it, so loading a full ORM object would be wasted work.
+    """
+    return db.session.execute(
+        sa.select(Campaign.id, Campaign.name, Campaign.opens_on, Campaign.closes_on, Campaign.topics)
         .where(Campaign.opens_on <= today, Campaign.closes_on >= today)
         .order_by(Campaign.opens_on.desc())
         .limit(1)
-    )
+    ).first()
 
 
-def topic_choices(campaign: Campaign | None) -> list[tuple[str, str]]:
+def topic_choices(campaign: sa.Row | None) -> list[tuple[str, str]]:
     topics = campaign.topics if campaign and campaign.topics else DEFAULT_TOPICS
     return [("", "不确定，由系统判断")] + [(topic, topic) for topic in topics]
 
@@ -72,7 +81,7 @@ def submit_and_commit(intake: services.Intake, **kwargs) -> services.Receipt:
     """
     try:
         receipt = services.submit_suggestion(intake, **kwargs)
-        db.session.commit()
+        _commit_keeping_loaded()
         return receipt
     except IntegrityError:
         db.session.rollback()
@@ -82,3 +91,18 @@ def submit_and_commit(intake: services.Intake, **kwargs) -> services.Receipt:
         if existing is None:
             raise
         return services.Receipt(existing, replayed=True)
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring the loaded objects.
+
+    The receipt page shows the suggestion just written, whose state the session already holds; expiring it
+    would reload it, with its eager joins, only to show what is known.  What the database filled in itself
+    (server defaults) was never loaded, so it is still read on first use.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
