@@ -7,13 +7,14 @@ fast as the machine allows. Nothing is lost in between: an item stays 已受理 
 router has committed its route.
 
 ``gunicorn.conf.py`` starts one router beside the web workers; ``flask suggestions route`` runs one
-pass, or keeps going with ``--follow``.
+pass, or keeps going with ``--follow``, under a small supervisor that starts a new router if it dies.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import time
 from collections.abc import Callable
 
@@ -103,3 +104,104 @@ def run(app: Flask, *, poll_seconds: float = 0.5, batch: int = 50, parent_pid: i
         if handled < batch:
             time.sleep(poll_seconds)
     logger.info("gunicorn is gone; background routing stops")
+
+
+# A router that dies sooner than this after its start is restarted after a growing delay, not at once.
+STEADY_SECONDS = 60.0
+
+
+def supervise(
+    app: Flask,
+    *,
+    parent_pid: int | None = None,
+    restart_delay: float = 1.0,
+    max_delay: float = 30.0,
+    poll_seconds: float = 0.5,
+) -> None:
+    """Run ``run`` in a forked child and start a new one whenever it dies, until the parent (gunicorn's master)
+    goes away or this process gets SIGTERM.
+
+    Everything the public form records waits for the router, so an out-of-memory kill or a crash in a native
+    library must not stop routing until the site is restarted. This process only waits: it opens no database
+    connection and loads no model, so there is little in it that could fail.
+    """
+    supervisor = os.getpid()
+    state = {"stopping": False, "child": 0}
+
+    def stop(_signum, _frame):
+        state["stopping"] = True
+        if state["child"]:
+            _signal(state["child"], signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # Ctrl-C on a terminal: stop quietly, the router with us
+    delay = restart_delay
+    while not state["stopping"] and _is_parent(parent_pid):
+        started = time.monotonic()
+        child = os.fork()
+        if child == 0:
+            _router_child(app, supervisor, poll_seconds)
+        state["child"] = child
+        status = _wait_for(child, parent_pid, state)
+        state["child"] = 0
+        if status is None or state["stopping"] or not _is_parent(parent_pid):
+            break
+        delay = delay * 2 if time.monotonic() - started < STEADY_SECONDS else restart_delay
+        delay = min(delay, max_delay)
+        logger.warning(
+            "background router (pid %s) stopped with %s; starting a new one in %.0f s", child, _describe(status), delay
+        )
+        _sleep_unless_stopping(delay, state)
+    logger.info("background routing supervisor stops")
+
+
+def _router_child(app: Flask, supervisor: int, poll_seconds: float) -> None:
+    """The forked router: never returns, so it cannot run the supervisor's loop by mistake."""
+    # The inherited handlers would act on the supervisor's state; the supervisor stops this process itself.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    code = 0
+    try:
+        with app.app_context():
+            db.engine.dispose(close=False)  # connections opened before the fork belong to the supervisor
+        run(app, poll_seconds=poll_seconds, parent_pid=supervisor)
+    except BaseException:
+        logger.exception("background router failed")
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _wait_for(child: int, parent_pid: int | None, state: dict) -> int | None:
+    """The child's wait status once it ends; None if it was stopped because the parent went away."""
+    while True:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid == child:
+            return status
+        if state["stopping"] or not _is_parent(parent_pid):
+            _signal(child, signal.SIGTERM)
+            os.waitpid(child, 0)
+            return None
+        time.sleep(0.2)
+
+
+def _is_parent(parent_pid: int | None) -> bool:
+    return parent_pid is None or os.getppid() == parent_pid
+
+
+def _signal(pid: int, signum: int) -> None:
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _describe(status: int) -> str:
+    code = os.waitstatus_to_exitcode(status)
+    return f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+
+
+def _sleep_unless_stopping(seconds: float, state: dict) -> None:
+    deadline = time.monotonic() + seconds
+    while not state["stopping"] and time.monotonic() < deadline:
+        time.sleep(0.1)

@@ -75,7 +75,9 @@ def _load_demo(count: int) -> None:
 
 
 @suggestions_cli.command("route")
-@click.option("--follow", is_flag=True, help="Keep routing new items until stopped (what gunicorn starts).")
+@click.option(
+    "--follow", is_flag=True, help="Keep routing until stopped; a router that dies is replaced (what gunicorn starts)."
+)
 @click.option("--poll", default=0.5, show_default=True, help="Seconds between looks when nothing waits.")
 @click.option("--parent-pid", type=int, default=None, help="Stop when this process (gunicorn's master) is gone.")
 @click.option("--nice", "niceness", default=10, show_default=True, help="Lower priority, so web requests come first.")
@@ -94,7 +96,7 @@ def route(follow: bool, poll: float, parent_pid: int | None, niceness: int) -> N
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [router %(process)d] %(levelname)s %(message)s")
     logs.install()
     os.nice(niceness)
-    background_routing.run(current_app._get_current_object(), poll_seconds=poll, parent_pid=parent_pid)
+    background_routing.supervise(current_app._get_current_object(), parent_pid=parent_pid, poll_seconds=poll)
 
 
 @suggestions_cli.command("set-password")

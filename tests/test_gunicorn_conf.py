@@ -1,5 +1,5 @@
-"""gunicorn.conf.py: the background router starts with gunicorn, routes what the form records, and
-does not outlive a master that was killed."""
+"""gunicorn.conf.py: the background router starts with gunicorn, routes what the form records, is
+replaced when it dies, and does not outlive a master that was killed."""
 
 import os
 import signal
@@ -23,14 +23,25 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _router_pid(master: int, timeout: float = 30) -> int:
+def _child_pid(parent: int, *, command: str | None = None, other_than: int | None = None, timeout: float = 30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = subprocess.run(["pgrep", "-P", str(master), "-f", "suggestions route"], capture_output=True, text=True)
-        if found.stdout.split():
-            return int(found.stdout.split()[0])
+        pattern = ["-f", command] if command else []
+        found = subprocess.run(["pgrep", "-P", str(parent), *pattern], capture_output=True, text=True)
+        pids = [int(pid) for pid in found.stdout.split() if int(pid) != other_than and _alive(int(pid))]
+        if pids:
+            return pids[0]
         time.sleep(0.1)
-    raise AssertionError("gunicorn did not start the background router")
+    return None
+
+
+def _router_pids(master: int) -> tuple[int, int]:
+    """The supervisor gunicorn started, and the router process it forked."""
+    supervisor = _child_pid(master, command="suggestions route")
+    assert supervisor is not None, "gunicorn did not start the background router"
+    router = _child_pid(supervisor)
+    assert router is not None, "the supervisor did not start a router"
+    return supervisor, router
 
 
 @pytest.fixture
@@ -53,7 +64,7 @@ def server(tmp_path, tiny_model_path):
 
 def test_suggestions_from_the_form_are_routed_by_the_router_gunicorn_started(server):
     server, url = server
-    _router_pid(server.process.pid)
+    _router_pids(server.process.pid)
     outcome, _seconds = load_submit.drive(
         lambda: server.port, 8, 2, load_submit.SuggestionForm(load_submit.district_ids(url))
     )
@@ -62,12 +73,26 @@ def test_suggestions_from_the_form_are_routed_by_the_router_gunicorn_started(ser
     assert routed_after is not None, "acknowledged suggestions were still waiting after 30 s"
 
 
+def test_a_router_that_dies_is_replaced_and_routing_goes_on(server):
+    server, url = server
+    supervisor, router = _router_pids(server.process.pid)
+    os.kill(router, signal.SIGKILL)  # as an out-of-memory kill would
+    replacement = _child_pid(supervisor, other_than=router)
+    assert replacement is not None, "no new router was started after the first one died"
+    outcome, _seconds = load_submit.drive(
+        lambda: server.port, 6, 2, load_submit.SuggestionForm(load_submit.district_ids(url))
+    )
+    assert len(outcome.acknowledged) == 6
+    assert load_submit.seconds_until_routed(url, timeout=30) is not None, "nothing routed after the restart"
+
+
 def test_the_router_stops_when_the_master_is_killed(server):
     server, _url = server
-    router = _router_pid(server.process.pid)
+    supervisor, router = _router_pids(server.process.pid)
     os.kill(server.process.pid, signal.SIGKILL)  # the master alone, as an OOM kill would
     server.process.wait()
     deadline = time.monotonic() + 15
-    while _alive(router) and time.monotonic() < deadline:
+    while (_alive(supervisor) or _alive(router)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _alive(router), "the background router outlived gunicorn's master"
+    assert not _alive(supervisor), "the router's supervisor outlived gunicorn's master"
