@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Create the web application; ``config`` overrides settings (tests pass theirs here)."""
-    from suggestions import auth, cli, errors, extensions, logs, routing, security, templating
+    from suggestions import auth, cli, errors, extensions, logs, request_rate, routing, security, templating
     from suggestions import config as settings
     from suggestions.privacy import PhoneVault
     from suggestions.views import register_blueprints
@@ -33,6 +33,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     logs.install()
     extensions.init_app(app)
     security.init_app(app)
+    request_rate.init_app(app)
     auth.init_app(app)
     app.extensions["phone_vault"] = PhoneVault(app.config["PHONE_ENCRYPTION_KEYS"], app.config["PHONE_HASH_KEY"])
     app.extensions["classifier"] = routing.ModelHolder(

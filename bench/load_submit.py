@@ -13,8 +13,9 @@ connection or a 5xx.  Afterwards the database must hold exactly one row per ackn
 that inserts one row into the same database; the script prints throughput and latency of
 both and their ratio.
 
-The form only records; the background router that gunicorn.conf.py starts routes each suggestion
-afterwards. "routed after" is how long, after the last answer, until nothing waits as 已受理.
+Under this load every worker is busy, so the form only records (suggestions.request_rate); the background
+router that gunicorn.conf.py starts routes each suggestion afterwards. "routed after" is how long, after the
+last answer, until nothing waits as 已受理.
 """
 
 from __future__ import annotations

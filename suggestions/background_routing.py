@@ -1,10 +1,10 @@
-"""Routing what the public form recorded, in a process of its own.
+"""Routing what the public form recorded without routing, in a process of its own.
 
-The public form answers as soon as the suggestion is committed (已受理). Classifying it, choosing the
-department and starting the department's clock happen here a moment later, so that a burst of
-submissions (a QR code printed in the newspaper) is taken in at the speed of an insert and routed as
-fast as the machine allows. Nothing is lost in between: an item stays 已受理 in the database until a
-router has committed its route.
+While a worker is busy (``suggestions.request_rate``), the public form answers as soon as the suggestion is
+committed (已受理). Classifying it, choosing the department and starting the department's clock happen here
+a moment later, so that a burst of submissions (a QR code printed in the newspaper) is taken in at the speed
+of an insert and routed as fast as the machine allows. Nothing is lost in between: an item stays 已受理 in
+the database until a router has committed its route.
 
 ``gunicorn.conf.py`` starts one router beside the web workers; ``flask suggestions route`` runs one
 pass, or keeps going with ``--follow``, under a small supervisor that starts a new router if it dies.

@@ -90,8 +90,11 @@ class Config:
     PRIVACY_NOTICE_VERSION = "2026-01"
     # Used when neither configuration nor the model card gives a threshold.
     FALLBACK_CONFIDENCE_THRESHOLD = 0.6
-    # The public form records and answers; the router started by gunicorn.conf.py routes a moment later.
-    BACKGROUND_ROUTING = True
+    # The public form routes before answering, except while its worker is busy (a burst): then it records and
+    # answers, and the router started by gunicorn.conf.py routes a moment later. See suggestions.request_rate.
+    BACKGROUND_ROUTING = "when-busy"
+    BUSY_REQUESTS = 5
+    BUSY_WINDOW_SECONDS = 0.25
     # Staff are warned when an item has waited this long for the background router.
     BACKGROUND_ROUTING_STALE_SECONDS = 120
     # How often a worker checks whether a newer model was promoted.

@@ -47,6 +47,9 @@ def make_config(database_uri: str, model_path: Path, **overrides) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "RATELIMIT_ENABLED": False,
+        # Recording (the form) and routing (the router) are tested apart; tests of the default, which routes
+        # before answering unless the worker is busy, ask for "when-busy" (tests/suggestions/test_request_rate.py).
+        "BACKGROUND_ROUTING": "always",
         **TEST_SECRETS,
         **overrides,
     }

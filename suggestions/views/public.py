@@ -11,6 +11,7 @@ from suggestions.errors import render_error
 from suggestions.extensions import csrf, db, limiter
 from suggestions.forms import PublicSuggestionForm, RateForm, TrackForm
 from suggestions.privacy import is_mobile, normalize_phone
+from suggestions.request_rate import route_in_background
 from suggestions.routing import route_text
 from suggestions.views.common import (
     campaigns_exist,
@@ -80,11 +81,8 @@ def _submit(channel: Channel):
             idempotency_key=_idempotency_key(form.idempotency_key.data),
             confidential=form.confidential.data,
         )
-        # Routing normally happens in the background router (suggestions.background_routing), so that
-        # the answer only waits for the commit; BACKGROUND_ROUTING=False routes here, for a server without it.
-        decision = None
-        if not current_app.config["BACKGROUND_ROUTING"]:
-            decision = route_text(intake.title, intake.body, intake.district_id)
+        # On a busy worker the background router routes it a moment later (suggestions.request_rate).
+        decision = None if route_in_background() else route_text(intake.title, intake.body, intake.district_id)
         receipt = submit_and_commit(intake, channel=channel, decision=decision, vault=phone_vault())
         _remember_tracked(receipt.suggestion.id)
         return render_template("public/thanks.html", receipt=receipt), 200 if receipt.replayed else 201

@@ -72,12 +72,33 @@ def test_transport_suggestion_reaches_the_transport_queue_when_the_router_runs(c
     assert "已转交承办部门" in client.get(f"/track/{suggestion.tracking_code}").get_data(as_text=True)
 
 
-def test_without_background_routing_the_form_routes_before_answering(app, client, seeded):
-    app.config["BACKGROUND_ROUTING"] = False
+@pytest.mark.app_config(BACKGROUND_ROUTING="when-busy")
+def test_on_a_quiet_server_the_suggestion_is_in_its_queue_when_the_answer_comes(client, seeded):
     html = client.post("/", data=form_data()).get_data(as_text=True)
     suggestion = db.session.scalar(sa.select(Suggestion))
     assert suggestion.status == Status.DISPATCHED
+    assert suggestion.department.name == "市交通运输委员会"
     assert "您的建议已转交「市交通运输委员会」" in html
+
+
+@pytest.mark.app_config(BACKGROUND_ROUTING="when-busy", BUSY_REQUESTS=2, BUSY_WINDOW_SECONDS=60)
+def test_a_busy_worker_answers_at_once_and_leaves_routing_to_the_router(client, seeded):
+    client.post("/", data=form_data(title="第一条"))
+    html = client.post("/", data=form_data(title="第二条")).get_data(as_text=True)  # two within the window
+    first, second = db.session.scalars(sa.select(Suggestion).order_by(Suggestion.id)).all()
+    assert first.status == Status.DISPATCHED
+    assert second.status == Status.ACCEPTED and "系统正在匹配承办部门" in html
+    assert background_routing.route_waiting() == 1
+    db.session.refresh(second)
+    assert second.department.name == "市交通运输委员会"
+
+
+@pytest.mark.app_config(BACKGROUND_ROUTING="never", BUSY_REQUESTS=1)
+def test_with_background_routing_off_the_form_always_routes_before_answering(client, seeded):
+    for _ in range(2):
+        client.post("/", data=form_data())
+    statuses = db.session.scalars(sa.select(Suggestion.status)).all()
+    assert statuses == [Status.DISPATCHED, Status.DISPATCHED]
 
 
 def test_anonymous_submission_shows_a_secret_once(client, seeded):
