@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -20,6 +21,18 @@ from suggestions.models import (
     TimeLimit,
 )
 from suggestions.workflow import Role, WorkflowError
+
+Row = TypeVar("Row", ReplyTemplate, Campaign, RoutingRule)
+
+
+def _save(row: Row | None, model: type[Row], values: dict) -> Row:
+    """Create (``row`` None) or update a row from values a form has validated, and flush it."""
+    row = row or model()
+    for key, value in values.items():
+        setattr(row, key, value)
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def save_time_limit(step, category_id, urgency, amount: int, unit) -> TimeLimit:
@@ -58,23 +71,13 @@ def delete_calendar_day(row: CalendarDay) -> None:
 
 
 def save_reply_template(row: ReplyTemplate | None, **values) -> ReplyTemplate:
-    row = row or ReplyTemplate()
-    for key, value in values.items():
-        setattr(row, key, value)
-    db.session.add(row)
-    db.session.flush()
-    return row
+    return _save(row, ReplyTemplate, values)
 
 
 def save_campaign(row: Campaign | None, **values) -> Campaign:
     if values["opens_on"] > values["closes_on"]:
         raise WorkflowError("截止日期不能早于开始日期。")
-    row = row or Campaign()
-    for key, value in values.items():
-        setattr(row, key, value)
-    db.session.add(row)
-    db.session.flush()
-    return row
+    return _save(row, Campaign, values)
 
 
 def save_project(row: Project | None, *, year: int, number: int, title: str, lead_department_id: int | None) -> Project:
@@ -113,12 +116,7 @@ def set_staff_active(user: StaffUser, active: bool, *, actor: StaffUser) -> Staf
 def save_routing_rule(row: RoutingRule | None, **values) -> RoutingRule:
     if not RoutingRule.split(values["keywords"]):
         raise WorkflowError("请填写至少一个关键词。")
-    row = row or RoutingRule()
-    for key, value in values.items():
-        setattr(row, key, value)
-    db.session.add(row)
-    db.session.flush()
-    return row
+    return _save(row, RoutingRule, values)
 
 
 def set_department_type(department: Department, handler_type: str) -> Department:

@@ -201,15 +201,10 @@ def act(suggestion_id: int, name: str):
     if not form.validate_on_submit():
         flash("；".join(error for errors in form.errors.values() for error in errors), "error")
         return redirect(url_for(".detail", suggestion_id=suggestion.id, queue=queue or None), 303)
-    try:
-        message = view.run(suggestion, form, current_user)
-    except NotPermitted:
-        db.session.rollback()
-        abort(403)
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for(".detail", suggestion_id=suggestion.id, queue=queue or None), 303)
+    back = url_for(".detail", suggestion_id=suggestion.id, queue=queue or None)
+    message, refusal = _attempt(lambda: view.run(suggestion, form, current_user), back)
+    if refusal is not None:
+        return refusal
     db.session.commit()
     flash(message, "success")
     return redirect(next_url(suggestion, queue), 303)
@@ -235,22 +230,35 @@ def _reveal(suggestion_id: int, prefix: str, service, name: str):
     if not form.validate_on_submit():
         flash("查看个人信息须填写理由。", "error")
         return redirect(url_for(".detail", suggestion_id=suggestion.id), 303)
-    try:
-        revealed = service(
+    revealed, refusal = _attempt(
+        lambda: service(
             suggestion, actor=current_user, reason=form.reason.data, vault=current_app.extensions["phone_vault"]
-        )
+        ),
+        url_for(".detail", suggestion_id=suggestion.id),
+    )
+    if refusal is not None:
+        return refusal
+    db.session.commit()
+    page = render_template("triage/revealed.html", suggestion=suggestion, **{name: revealed})
+    response = current_app.make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _attempt(call, back: str):
+    """Run a service verb: ``(result, None)``, or ``(None, redirect to back)`` after a refused step.
+
+    Either way a failure rolls back what the verb changed; a permission failure answers 403.
+    """
+    try:
+        return call(), None
     except NotPermitted:
         db.session.rollback()
         abort(403)
     except WorkflowError as exc:
         db.session.rollback()
         flash(exc.message, "error")
-        return redirect(url_for(".detail", suggestion_id=suggestion.id), 303)
-    db.session.commit()
-    page = render_template("triage/revealed.html", suggestion=suggestion, **{name: revealed})
-    response = current_app.make_response(page)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        return None, redirect(back, 303)
 
 
 def next_url(done: Suggestion, queue: str) -> str:
