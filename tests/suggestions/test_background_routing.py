@@ -1,6 +1,11 @@
-"""The background router: what the public form recorded reaches a queue, and nothing blocks it."""
+"""The background router: what the public form recorded reaches a queue, nothing blocks it, and a router that
+dies is replaced."""
 
+import os
+import signal
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -77,3 +82,62 @@ def test_run_stops_at_once_when_its_parent_is_gone(app, seeded, vault):
     factories.submit(vault, body=TRANSPORT, routed=False)
     background_routing.run(app, poll_seconds=0.01, parent_pid=-1)  # no process has pid -1: returns
     assert statuses() == [Status.ACCEPTED]
+
+
+def _supervise_in_child(app) -> int:
+    """Fork a process that runs the supervisor (as `flask suggestions route --follow` does) and return its pid."""
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            background_routing.supervise(app, restart_delay=0.05, max_delay=0.2)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)  # never return into the test runner's copy of itself
+    return pid
+
+
+def _wait_until(condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def test_the_supervisor_starts_a_new_router_whenever_one_dies(app, tmp_path, monkeypatch):
+    starts = tmp_path / "starts"
+
+    def crashing_router(app, *, poll_seconds, parent_pid):
+        with starts.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        os._exit(3)  # as a crash in a native library would
+
+    monkeypatch.setattr(background_routing, "run", crashing_router)
+    supervisor = _supervise_in_child(app)
+    try:
+        assert _wait_until(lambda: starts.exists() and len(starts.read_text().split()) >= 3)
+    finally:
+        os.kill(supervisor, signal.SIGTERM)
+        _, status = os.waitpid(supervisor, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    pids = starts.read_text().split()
+    assert len(set(pids)) == len(pids)  # each start is a fresh process
+
+
+def test_sigterm_stops_the_supervisor_and_its_router(app, tmp_path, monkeypatch):
+    started = tmp_path / "router"
+
+    def waiting_router(app, *, poll_seconds, parent_pid):
+        started.write_text(str(os.getpid()))
+        while True:
+            time.sleep(1)
+
+    monkeypatch.setattr(background_routing, "run", waiting_router)
+    supervisor = _supervise_in_child(app)
+    assert _wait_until(lambda: started.exists() and started.read_text())
+    router = int(started.read_text())
+    os.kill(supervisor, signal.SIGTERM)
+    _, status = os.waitpid(supervisor, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert _wait_until(lambda: not Path(f"/proc/{router}").exists()), "the router outlived its supervisor"
