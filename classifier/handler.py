@@ -1,18 +1,8 @@
 """Predict who handles a message: 属地政府 (district, street or town government) or a type of functional bureau.
 
-Supervision: the weak labels that ``classifier.weak_labels`` (strict rules) reads from the official replies of the
-messages in attachment 4; no hand labels.  The model reads only title + body, never a reply.
-
-Features: char 1-3-gram TF-IDF of ``title 。 body[:1500]`` (20k n-grams) ⊕ char 1-3-gram TF-IDF of the title (20k)
-⊕ 0.7 × TF-IDF of symbolic place tokens (prefecture letter, district/county code, locality words in the title).
-Vocabularies and IDF are fitted on the text of every message in the data directory (attachments 4 and 3 and the
-category training set) without their labels.  Classifier: ``LinearSVC(C=0.5, class_weight="balanced")``.
-Probabilities: Platt scaling shared by all types, then normalised -- p(type) ∝ sigmoid(a · score(type) + b) with a
-and b fitted by maximum likelihood on out-of-fold SVM scores.  It keeps the SVM's ranking; its expected calibration
-error on held-out folds is 0.01-0.02 (a softmax with temperature scaling: 0.06, overconfident at the top).
-
-This is the recipe of the handler-type study, which measured 0.61 type accuracy and 0.79 属地-vs-functional accuracy
-against 274 hand-labelled replies.
+This module holds what serving needs: the fitted ``HandlerModel``, the text and place tokens it reads, and
+``evaluate_dept``.  How it is trained (weak labels from the official replies, features, SVM, calibration,
+cross-validation) is ``classifier.handler_training``.
 
 A fitted ``HandlerModel`` is plain Python and numpy (dicts, arrays) and scores one message without scikit-learn:
 the TF-IDF arithmetic of ``TfidfVectorizer`` is repeated here because calling three vectorizers for one short
@@ -22,27 +12,20 @@ text costs about as much as the whole 2 ms prediction budget.
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
-import warnings
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from itertools import islice
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from classifier.config import REPLIES_FILE, SEED, TRAIN_FILE, UNLABELLED_FILE
-from classifier.dataset import _read_rows, file_sha256
-from classifier.evaluate import choose_threshold, expected_calibration_error, quality
+from classifier.evaluate import expected_calibration_error, quality
 from classifier.predict import EXPLANATION_TERMS, TOP_ALTERNATIVES
 from classifier.tokenize import is_content_word, normalize, segment
 from classifier.weak_labels import HANDLER_TYPES, LOCAL, label_reply
 
-if TYPE_CHECKING:  # scipy and scikit-learn are imported where training needs them: loading a model must not wait
-    import scipy.sparse as sp
+if TYPE_CHECKING:  # training builds the blocks from fitted vectorizers; serving never imports scikit-learn
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = [
@@ -50,24 +33,11 @@ __all__ = [
     "LOCAL",
     "HandlerModel",
     "HandlerPrediction",
-    "cross_validate_handler",
     "evaluate_dept",
     "label_reply",
-    "train_handler",
 ]
 
 MAX_BODY = 1500
-MAX_FEATURES = 20_000
-PLACE_WEIGHT = 0.7
-SVM_C = 0.5
-TARGET_PRECISION = 0.90
-RECIPE = (
-    "weak labels (strict rules) from attachment-4 replies; char 1-3 TF-IDF of title+body[:1500] (20k) + title (20k) "
-    "+ 0.7 x place tokens, vocabulary on all messages' text; LinearSVC C=0.5 balanced; shared Platt scaling, normalised"
-)
-
-Progress = Callable[[str], None]
-
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Text and place tokens
@@ -108,24 +78,6 @@ def place_tokens(title: str, text: str) -> str:
             tokens.append(f"{prefix}NOPLACE")
     tokens.extend("TW_" + word for word in _LOCALITY_WORDS if word in title)
     return " ".join(tokens)
-
-
-def _split_tokens(text: str) -> list[str]:
-    return text.split()
-
-
-def _char_vectorizer() -> TfidfVectorizer:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(
-        analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=MAX_FEATURES, dtype=np.float32
-    )
-
-
-def _place_vectorizer() -> TfidfVectorizer:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(analyzer=_split_tokens, lowercase=False, sublinear_tf=True, dtype=np.float32)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -347,242 +299,9 @@ def _round_down(p: float) -> float:
     return int(float(p) * 10_000 + 1e-9) / 10_000
 
 
-# ---------------------------------------------------------------------------------------------------------------------
-# Training data
-# ---------------------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _TrainingData:
-    blocks: tuple[_CharBlock, _CharBlock, _TokenBlock]
-    features: sp.csr_matrix  # rows of the weak-labelled messages
-    labels: np.ndarray
-    weak_labels: dict
-    files: dict
-
-
-def _prepare(data_dir: Path, progress: Progress, extra: Sequence = ()) -> _TrainingData:
-    """Read the data directory, label the replies, fit the vocabularies and featurise the labelled messages.
-
-    ``extra`` are messages with a known handler type in ``label`` (corrections made by staff); they join the
-    weak-labelled rows, after them, and their text joins the vocabulary.
-    """
-    import scipy.sparse as sp
-
-    data_dir = Path(data_dir)
-    replied = _read_rows(data_dir / REPLIES_FILE, ("id", "title", "body", "reply"))
-    # The other files only add text for the vocabularies; a directory without them (a test fixture) still trains.
-    present = [name for name in (REPLIES_FILE, UNLABELLED_FILE, TRAIN_FILE) if (data_dir / name).is_file()]
-    others = [row for name in present[1:] for row in _read_rows(data_dir / name, ("id", "title", "body"))]
-    progress(f"handler [1/4] weak-labelling {len(replied)} replies")
-    verdicts = [label_reply(row["reply"]) for row in replied]
-    labelled = [i for i, (handler, _, _) in enumerate(verdicts) if handler]
-    extra = [m for m in extra if m.label]
-    if len({verdicts[i][0] for i in labelled} | {m.label for m in extra}) < 2:
-        raise ValueError(f"the rules found fewer than two handler types in {REPLIES_FILE}; cannot train")
-    extra_rows = [{"title": m.title, "body": m.body} for m in extra]
-    rows = replied + extra_rows + others
-    progress(f"handler [2/4] fitting vocabularies on {len(rows)} messages")
-    titles = [clean(row["title"]) for row in rows]
-    texts = [message_text(row["title"], row["body"]) for row in rows]
-    text_vectorizer, title_vectorizer, place_vectorizer = _char_vectorizer(), _char_vectorizer(), _place_vectorizer()
-    text_matrix = text_vectorizer.fit_transform(texts)
-    title_matrix = title_vectorizer.fit_transform(titles)
-    place_matrix = place_vectorizer.fit_transform([place_tokens(t, x) for t, x in zip(titles, texts, strict=True)])
-    rows_used = labelled + list(range(len(replied), len(replied) + len(extra)))
-    features = sp.hstack([text_matrix, title_matrix, PLACE_WEIGHT * place_matrix]).tocsr()[rows_used]
-    n_text, n_title = text_matrix.shape[1], title_matrix.shape[1]
-    return _TrainingData(
-        blocks=(
-            _CharBlock(text_vectorizer, 0),
-            _CharBlock(title_vectorizer, n_text),
-            _TokenBlock(place_vectorizer, n_text + n_title, PLACE_WEIGHT),
-        ),
-        features=features,
-        labels=np.array([verdicts[i][0] for i in labelled] + [m.label for m in extra], dtype=object),
-        weak_labels={
-            "n_replies": len(replied),
-            "n_labelled": len(labelled),
-            "coverage": round(len(labelled) / len(replied), 4) if replied else 0.0,
-            "rules": dict(Counter(rule for _, _, rule in verdicts).most_common()),
-            "n_corrections": len(extra),
-        },
-        files={name: file_sha256(data_dir / name) for name in present},
-    )
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Fitting, calibration and cross-validation
-# ---------------------------------------------------------------------------------------------------------------------
-
-# Score of a type that was absent from a fold's training part: never predicted, probability 0.
-_ABSENT = -1e6
-
-
-def _fit_svm(features: sp.csr_matrix, labels: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Fit the SVM; return its labels, weights (n_features, n_labels) and intercepts as float32."""
-    from sklearn.svm import LinearSVC
-
-    svm = LinearSVC(C=SVM_C, class_weight="balanced", random_state=0).fit(features, labels)
-    weights, intercept = np.asarray(svm.coef_, dtype=np.float32), np.asarray(svm.intercept_, dtype=np.float32)
-    if len(svm.classes_) == 2:
-        # A binary SVM has one score s for classes_[1]; (-s, s) keeps the argmax and the calibration meaningful.
-        weights, intercept = np.vstack([-weights, weights]), np.concatenate([-intercept, intercept])
-    return [str(label) for label in svm.classes_], weights.T.copy(), intercept
-
-
-def _fit_calibration(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
-    """The (a, b) of ``_calibrated`` that maximise the likelihood of the true types."""
-    from scipy.optimize import minimize
-
-    usable = scores[np.arange(len(truth)), truth] > _ABSENT / 2  # a type the fold never saw cannot be calibrated
-    scores, truth = scores[usable], truth[usable]
-
-    def negative_log_likelihood(params: np.ndarray) -> float:
-        proba = _calibrated(scores, (params[0], params[1]))[np.arange(len(truth)), truth]
-        return float(-np.mean(np.log(np.maximum(proba, 1e-12))))
-
-    result = minimize(negative_log_likelihood, np.array([3.0, 0.0]), method="Nelder-Mead")
-    return float(result.x[0]), float(result.x[1])
-
-
-def _cross_validate(
-    features: sp.csr_matrix, labels: np.ndarray, *, n_splits: int, n_repeats: int, progress: Progress
-) -> tuple[dict, tuple[float, float]]:
-    """Repeated stratified k-fold on the weak labels; return the report and the calibration fitted on all folds.
-
-    Confidences in the report come from a calibration fitted on the other folds of the same repeat, so the
-    threshold and the calibration error are measured on scores the calibration never saw.
-    """
-    from sklearn.model_selection import RepeatedStratifiedKFold
-
-    classes = sorted(set(labels))
-    truth = np.array([classes.index(label) for label in labels])
-    splitter = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=SEED)
-    with warnings.catch_warnings():
-        # Types with fewer examples than folds (体育 has one) are expected; sklearn warns about them.
-        warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
-        folds = list(splitter.split(np.zeros(len(labels)), labels))
-    all_scores, all_confidence, all_predicted = [], [], []
-    per_repeat = {"accuracy": [], "macro_f1": [], "local_accuracy": [], "top2_accuracy": []}
-    for repetition in range(n_repeats):
-        scores = np.full((len(labels), len(classes)), _ABSENT, dtype=np.float32)
-        fold_of = np.empty(len(labels), dtype=int)
-        for fold in range(n_splits):
-            number = repetition * n_splits + fold
-            train_idx, test_idx = folds[number]
-            progress(f"  handler cross-validation fold {number + 1}/{len(folds)}")
-            fold_labels, weights, intercept = _fit_svm(features[train_idx], labels[train_idx])
-            columns = [classes.index(label) for label in fold_labels]
-            scores[np.ix_(test_idx, columns)] = features[test_idx] @ weights + intercept
-            fold_of[test_idx] = fold
-        predicted_index = scores.argmax(axis=1)
-        confidence = np.empty(len(labels))
-        for fold in range(n_splits):
-            inside = fold_of == fold
-            calibration = _fit_calibration(scores[~inside], truth[~inside])
-            confidence[inside] = _calibrated(scores[inside], calibration).max(axis=1)
-        predicted = [classes[i] for i in predicted_index]
-        report = quality(list(labels), predicted)
-        top2 = np.argsort(-scores, axis=1)[:, :2]
-        per_repeat["accuracy"].append(report["accuracy"])
-        per_repeat["macro_f1"].append(report["macro_f1"])
-        per_repeat["local_accuracy"].append(_local_accuracy(labels, predicted))
-        per_repeat["top2_accuracy"].append(float(np.mean((top2 == truth[:, None]).any(axis=1))))
-        all_scores.append(scores)
-        all_confidence.append(confidence)
-        all_predicted.extend(predicted)
-    pooled_truth = list(labels) * n_repeats
-    confidence = np.concatenate(all_confidence)
-    correct = np.array(pooled_truth, dtype=object) == np.array(all_predicted, dtype=object)
-    pooled = quality(pooled_truth, all_predicted)
-    result = {
-        "scheme": f"{n_repeats}x{n_splits} repeated stratified k-fold on the weak labels, seed {SEED}; "
-        "mean and sample std over repeats",
-        "n": len(labels),
-    }
-    for name, values in per_repeat.items():
-        result[f"{name}_mean"] = round(float(np.mean(values)), 4)
-        result[f"{name}_std"] = round(float(np.std(values, ddof=1)), 4) if n_repeats > 1 else 0.0
-    result["per_type"] = pooled["per_class"]
-    result["confusion"] = pooled["confusion"]
-    result["ece"] = expected_calibration_error(confidence, correct)
-    result["threshold"] = choose_threshold(confidence, correct, target_precision=TARGET_PRECISION)
-    return result, _fit_calibration(np.vstack(all_scores), np.tile(truth, n_repeats))
-
-
 def _local_accuracy(true: Sequence[str], predicted: Sequence[str]) -> float:
     """Share of messages where 属地政府-or-not is decided right."""
     return round(float(np.mean([(t == LOCAL) == (p == LOCAL) for t, p in zip(true, predicted, strict=True)])), 4)
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Public entry points
-# ---------------------------------------------------------------------------------------------------------------------
-
-
-def _silent(message: str) -> None:
-    """Progress callback that says nothing."""
-
-
-def train_handler(
-    data_dir: Path, *, progress: Progress = _silent, cv_repeats: int = 1, extra: Sequence = ()
-) -> HandlerModel:
-    """Train the handler model from a data directory holding the attachment-4 reply file (others optional).
-
-    ``extra``: messages whose ``label`` is a known handler type (staff corrections), added to the weak labels.
-    Runs ``cv_repeats`` x 5-fold cross-validation for the card and the calibration, then fits on all weak labels.
-    """
-    return train_prepared(_prepare(data_dir, progress, extra), progress=progress, cv_repeats=cv_repeats)
-
-
-def train_prepared(data: _TrainingData, *, progress: Progress = _silent, cv_repeats: int = 1) -> HandlerModel:
-    """``train_handler`` from already prepared data (the retraining comparison prepares it once)."""
-    started = time.perf_counter()
-    progress(f"handler [3/4] cross-validating on {len(data.labels)} weak-labelled messages")
-    cv, calibration = _cross_validate(data.features, data.labels, n_splits=5, n_repeats=cv_repeats, progress=progress)
-    progress(f"handler [4/4] fitting the final model (CV accuracy {cv['accuracy_mean']:.3f})")
-    labels, weights, intercept = _fit_svm(data.features, data.labels)
-    card = {
-        "recipe": RECIPE,
-        "labels": labels,
-        "label_counts": dict(sorted(Counter(data.labels).items(), key=lambda item: -item[1])),
-        "weak_labels": data.weak_labels,
-        "files": data.files,
-        "n_features": {"text": len(data.blocks[0]), "title": len(data.blocks[1]), "place": len(data.blocks[2])},
-        "calibration": {
-            "method": "p(type) ∝ sigmoid(a · SVM score + b), fitted on out-of-fold scores",
-            "a": round(calibration[0], 4),
-            "b": round(calibration[1], 4),
-        },
-        "cv": cv,
-        "threshold": cv["threshold"]["threshold"],
-        "training_seconds": round(time.perf_counter() - started, 1),
-    }
-    return HandlerModel(
-        blocks=data.blocks,
-        labels=labels,
-        weights=weights,
-        intercept=intercept,
-        calibration=calibration,
-        threshold=cv["threshold"]["threshold"],
-        card=card,
-    )
-
-
-def cross_validate_handler(
-    data_dir: Path, *, n_splits: int = 5, n_repeats: int = 5, progress: Progress = _silent
-) -> dict:
-    """Full repeated cross-validation report of the recipe on the weak labels (5x5 takes about half a minute)."""
-    started = time.perf_counter()
-    data = _prepare(data_dir, progress)
-    report, calibration = _cross_validate(
-        data.features, data.labels, n_splits=n_splits, n_repeats=n_repeats, progress=progress
-    )
-    report["weak_labels"] = data.weak_labels
-    report["calibration"] = [round(calibration[0], 4), round(calibration[1], 4)]
-    report["seconds"] = round(time.perf_counter() - started, 1)
-    return report
 
 
 def evaluate_dept(model: HandlerModel, messages: Sequence) -> dict:

@@ -222,7 +222,8 @@ def _compare_handler(data_dir: Path, corrections: Sequence[Message], *, current,
     """Prepare the handler data once; return (prepared data, comparison or None)."""
     from sklearn.model_selection import RepeatedStratifiedKFold
 
-    from classifier.handler import _local_accuracy, _prepare
+    from classifier.handler import _local_accuracy
+    from classifier.handler_training import _prepare
 
     prepared = _prepare(data_dir, progress, extra=corrections)
     if not corrections:
@@ -238,7 +239,7 @@ def _compare_handler(data_dir: Path, corrections: Sequence[Message], *, current,
         base_splits = list(splitter.split(np.zeros(n_weak), weak_labels))
 
     def predict(train: np.ndarray, test: np.ndarray) -> list[str]:
-        from classifier.handler import _fit_svm
+        from classifier.handler_training import _fit_svm
 
         fold_labels, weights, intercept = _fit_svm(prepared.features[train], labels[train])
         return [fold_labels[i] for i in np.asarray(prepared.features[test] @ weights + intercept).argmax(axis=1)]
@@ -359,7 +360,7 @@ def retrain(
     handler, handler_comparison = None, None
     reasons: list[str] = []
     if (data_dir / REPLIES_FILE).is_file():
-        from classifier.handler import train_prepared
+        from classifier.handler_training import train_prepared
 
         progress(f"[2/3] handler model: weak labels + {len(handler_corrections)} corrections")
         prepared, handler_comparison = _compare_handler(

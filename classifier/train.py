@@ -316,7 +316,7 @@ def train_handler_if_possible(
     data_dir: Path, *, cv_repeats: int, progress: Progress, step: int, extra: Sequence[Message] = ()
 ):
     """Train the handler model from ``data_dir``, or return None (and say why) if it has no replies file."""
-    from classifier.handler import train_handler
+    from classifier.handler_training import train_handler
 
     if not (data_dir / REPLIES_FILE).is_file():
         progress(f"[{step}/{step}] no {REPLIES_FILE} in {data_dir}: the artifact will have no handler model")

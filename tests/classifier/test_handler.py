@@ -1,36 +1,20 @@
-"""The handler-type model: training on weak labels, prediction, explanation, evaluation.
+"""The handler-type model as served: prediction, explanation, persistence, evaluation.
 
-Unit tests train on ``tests/data/tiny_dept.csv``: 36 hand-written messages, six per handler type, in the layout of
-attachment 4 (with a synthetic official reply) plus the intended ``dept_type``.
+Unit tests use a model trained on ``tests/data/tiny_dept.csv`` (the ``tiny_handler`` fixture): 36 hand-written
+messages, six per handler type, in the layout of attachment 4 (with a synthetic official reply) plus the intended
+``dept_type``. Training itself is tested in ``test_handler_training.py``.
 """
 
-import csv
 import json
-import shutil
 
 import joblib
 import numpy as np
 import pytest
 
-from classifier.config import DATA_DIR, REPLIES_FILE
-from classifier.dataset import DatasetError, load_labelled
-from classifier.handler import (
-    HANDLER_TYPES,
-    LOCAL,
-    HandlerModel,
-    HandlerPrediction,
-    _prepare,
-    clean,
-    cross_validate_handler,
-    evaluate_dept,
-    label_reply,
-    message_text,
-    train_handler,
-)
+from classifier.dataset import load_labelled
+from classifier.handler import HANDLER_TYPES, LOCAL, HandlerModel, HandlerPrediction, clean, evaluate_dept, message_text
 from classifier.tokenize import compose, is_content_word, segment
-from tests.conftest import ROOT
-
-TINY_DEPT = ROOT / "tests" / "data" / "tiny_dept.csv"
+from tests.classifier.conftest import TINY_DEPT
 
 TEXTS = [
     ("学校补课乱收费", "中学老师组织学生有偿补课，每人收费两千元"),
@@ -41,24 +25,9 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def tiny_dir(tmp_path_factory):
-    """A data directory holding only the reply file; the vocabulary files are optional."""
-    directory = tmp_path_factory.mktemp("dept")
-    shutil.copy(TINY_DEPT, directory / REPLIES_FILE)
-    return directory
-
-
-@pytest.fixture(scope="module")
-def model(tiny_dir) -> HandlerModel:
-    return train_handler(tiny_dir)
-
-
-def test_the_fixture_replies_carry_their_dept_type():
-    with TINY_DEPT.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    assert len(rows) == 36
-    assert all(label_reply(row["reply"])[0] == row["dept_type"] for row in rows)
+@pytest.fixture
+def model(tiny_handler) -> HandlerModel:
+    return tiny_handler
 
 
 @pytest.mark.parametrize(("title", "body"), TEXTS)
@@ -138,18 +107,6 @@ def test_joblib_round_trip_keeps_predictions(model, tmp_path):
         assert copy.predict(title, body) == model.predict(title, body)
 
 
-def test_the_numpy_scorer_reproduces_sklearn_tfidf(model, tiny_dir):
-    """Prediction recomputes TfidfVectorizer's features by hand; they must equal the training matrix."""
-    data = _prepare(tiny_dir, lambda message: None)
-    with TINY_DEPT.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    for row, expected in zip(rows, data.features.toarray(), strict=True):
-        columns, values, _ = model._features(clean(row["title"]), message_text(row["title"], row["body"]))
-        got = np.zeros_like(expected)
-        got[columns] = values
-        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
-
-
 def _reference_explanation(model, title, body):
     """classifier.predict's way, term by term with str.find, for comparison with the vectorised version."""
     text, title = message_text(title, body), clean(title)
@@ -183,28 +140,6 @@ def test_explanation_maps_ngrams_to_words_like_the_category_model(model, title, 
     np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], atol=2e-4)
 
 
-def test_card_has_counts_coverage_and_cross_validation(model):
-    card = json.loads(json.dumps(model.card, ensure_ascii=False))
-    assert card["label_counts"] == {t: 6 for t in ("属地政府", "公安", "教育", "交通运输", "住建", "城管")}
-    assert card["weak_labels"]["coverage"] == 1.0 and card["weak_labels"]["n_replies"] == 36
-    assert card["labels"] == list(model.labels) == sorted(card["label_counts"])
-    cv = card["cv"]
-    assert cv["scheme"].startswith("1x5") and cv["n"] == 36
-    assert {"accuracy_mean", "accuracy_std", "macro_f1_mean", "local_accuracy_mean", "ece"} <= set(cv)
-    assert set(cv["threshold"]) == {"threshold", "precision", "coverage", "target_precision"}
-    assert card["threshold"] == model.threshold and 0 < model.threshold <= 1
-    assert list(card["files"]) == [REPLIES_FILE]
-
-
-def test_cross_validation_report_with_repeats(tiny_dir):
-    report = cross_validate_handler(tiny_dir, n_repeats=2)
-    assert report["scheme"].startswith("2x5") and report["n"] == 36
-    assert 0 < report["accuracy_mean"] <= 1 and report["accuracy_std"] >= 0
-    assert 0 < report["local_accuracy_mean"] <= 1 and 0 <= report["macro_f1_mean"] <= 1
-    assert set(report["per_type"]) == {"属地政府", "公安", "教育", "交通运输", "住建", "城管"}
-    assert report["weak_labels"]["n_labelled"] == 36
-
-
 def test_evaluate_dept_keeps_unknown_labels(model, tmp_path):
     path = tmp_path / "dept.csv"
     path.write_text(
@@ -234,52 +169,3 @@ def test_evaluate_dept_on_the_training_fixture(model):
 def test_evaluate_dept_refuses_an_empty_list(model):
     with pytest.raises(ValueError, match="no labelled"):
         evaluate_dept(model, [])
-
-
-def test_corrections_join_the_weak_labels(tiny_dir):
-    from classifier.dataset import Message
-
-    corrections = [
-        Message(f"c{i}", "快递包裹丢失", "快递公司不赔偿，希望邮政管理部门处理", "交通运输") for i in range(3)
-    ]
-    model = train_handler(tiny_dir, extra=corrections)
-    assert model.card["weak_labels"]["n_corrections"] == 3
-    assert model.card["cv"]["n"] == 39
-    assert model.predict("快递包裹丢失", "快递公司不赔偿").handler_type == "交通运输"
-
-
-def test_training_needs_the_reply_file(tmp_path):
-    with pytest.raises(DatasetError, match="not found"):
-        train_handler(tmp_path)
-    (tmp_path / REPLIES_FILE).write_text("id,title,body\n1,a,b\n", encoding="utf-8")
-    with pytest.raises(DatasetError, match="reply"):
-        train_handler(tmp_path)
-
-
-def test_training_needs_two_handler_types(tmp_path):
-    with TINY_DEPT.open(encoding="utf-8") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["dept_type"] == "公安"]
-    with (tmp_path / REPLIES_FILE).open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    with pytest.raises(ValueError, match="two handler types"):
-        train_handler(tmp_path)
-
-
-@pytest.mark.slow
-def test_trains_on_the_real_data(tmp_path):
-    """The one test that trains on ../shared/data: label coverage and cross-validated quality of the recipe."""
-    model = train_handler(DATA_DIR)
-    card = model.card
-    assert card["weak_labels"]["n_replies"] == 2806
-    assert card["weak_labels"]["coverage"] >= 0.70
-    assert sum(card["label_counts"].values()) == card["weak_labels"]["n_labelled"]
-    assert card["cv"]["accuracy_mean"] > 0.55 and card["cv"]["local_accuracy_mean"] > 0.75
-    assert 0 < card["threshold"] < 1 and card["cv"]["threshold"]["coverage"] > 0.1
-    assert card["training_seconds"] < 60
-    assert set(model.labels) <= set(HANDLER_TYPES) and len(model.labels) == 21
-    prediction = model.predict("小区电动车被盗", "小区连续发生电动车被盗，报警后派出所民警来看过，但一直没有破案。")
-    assert prediction.handler_type == "公安"
-    joblib.dump(model, tmp_path / "handler.joblib", compress=3)
-    assert (tmp_path / "handler.joblib").stat().st_size < 5_000_000
