@@ -18,4 +18,5 @@ DEFAULT_MODEL_PATH = PROJECT_ROOT / "instance" / "models" / "suggestion_router.j
 SEED = 20261121
 
 # Bump when the artifact layout changes so old files refuse to load.
-ARTIFACT_FORMAT = 2  # 2: {format, category, handler, card}; 1 held a scikit-learn pipeline
+# 3: the handler model has a fourth (word) block; 2: {format, category, handler, card}; 1: a scikit-learn pipeline
+ARTIFACT_FORMAT = 3

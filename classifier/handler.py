@@ -191,6 +191,35 @@ class _TokenBlock:
         return _tfidf(columns, self.idf, self.offset, self.factor)
 
 
+class _WordBlock:
+    """The jieba-word TF-IDF block (sublinear tf, l2-normed) read by the naive Bayes member."""
+
+    def __init__(self, vectorizer: TfidfVectorizer, offset: int):
+        self.vocabulary = {str(term): int(column) + offset for term, column in vectorizer.vocabulary_.items()}
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float32)
+        self.offset = offset
+
+    def __len__(self) -> int:
+        return len(self.idf)
+
+    def tfidf(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        columns = np.array([self.vocabulary[w] for w in words if w in self.vocabulary], dtype=np.int64)
+        return _tfidf(columns, self.idf, self.offset, 1.0)
+
+
+Spans = list[tuple[str, int, int]]
+
+
+def word_spans(text: str) -> Spans:
+    """jieba's words of ``text`` with their positions, whitespace left out."""
+    return [span for span in segment(text) if not span[0].isspace()]
+
+
+def text_words(spans: Spans) -> list[str]:
+    """The words the word block counts: lower-cased, as the category model's word views count them."""
+    return [word.lower() for word, _, _ in spans]
+
+
 class HandlerModel:
     """A fitted handler-type model: feature blocks, linear weights, the calibration (a, b) and a card.
 
@@ -202,7 +231,7 @@ class HandlerModel:
     def __init__(
         self,
         *,
-        blocks: tuple[_CharBlock, _CharBlock, _TokenBlock],
+        blocks: tuple[_CharBlock, _CharBlock, _TokenBlock, _WordBlock],
         labels: Sequence[str],
         weights: np.ndarray,
         intercept: np.ndarray,
@@ -224,7 +253,8 @@ class HandlerModel:
         if not title and not body:
             raise ValueError("empty message")
         text = _join(title, body)
-        columns, values, hits = self._features(title, text)
+        spans = word_spans(text)
+        columns, values, hits = self._features(title, text, spans)
         active = self.weights[columns]
         proba = _calibrated(values @ active + self.intercept, self.calibration)
         order = np.argsort(-proba, kind="stable")
@@ -235,25 +265,29 @@ class HandlerModel:
             confidence=_round_down(proba[best]),
             alternatives=tuple((self.labels[i], _round_down(proba[i])) for i in order[:TOP_ALTERNATIVES]),
             local_probability=_round_down(proba[local]) if local is not None else 0.0,
-            explanation=_explain(text, columns, values * (active[:, best] - active.mean(axis=1)), hits),
+            explanation=_explain(
+                text, spans, columns, values * (active[:, best] - active.mean(axis=1)), hits, self.blocks[3]
+            ),
         )
 
     def probabilities(self, title: str | None, body: str | None = "") -> np.ndarray:
         """Calibrated probabilities over ``labels`` (no explanation, no rounding)."""
-        columns, values, _ = self._features(clean(title), message_text(title, body))
+        text = message_text(title, body)
+        columns, values, _ = self._features(clean(title), text, word_spans(text))
         return _calibrated(values @ self.weights[columns] + self.intercept, self.calibration)
 
-    def _features(self, title: str, text: str) -> tuple[np.ndarray, np.ndarray, _Hits]:
+    def _features(self, title: str, text: str, spans: Spans) -> tuple[np.ndarray, np.ndarray, _Hits]:
         """The sparse feature row of a message (sorted columns, values) and where its char n-grams sit in ``text``.
 
-        ``text`` starts with ``title``, so title n-grams are located in ``text`` too.
+        ``text`` starts with ``title``, so title n-grams are located in ``text`` too; ``spans`` are its words.
         """
-        text_block, title_block, place_block = self.blocks
+        text_block, title_block, place_block, word_block = self.blocks
         text_hits, title_hits = text_block.hits(text), title_block.hits(title)
         parts = [
             text_block.tfidf(text_hits),
             title_block.tfidf(title_hits),
             place_block.tfidf(place_tokens(title, text).split()),
+            word_block.tfidf(text_words(spans)),
         ]
         columns = np.concatenate([c for c, _ in parts])
         values = np.concatenate([v for _, v in parts])
@@ -261,12 +295,14 @@ class HandlerModel:
         return columns, values, hits
 
 
-def _explain(text: str, columns: np.ndarray, push: np.ndarray, hits: _Hits) -> tuple[tuple[str, float], ...]:
-    """Map the n-grams that pushed the prediction back onto the words of ``text``, as ``classifier.predict`` does.
+def _explain(
+    text: str, spans: Spans, columns: np.ndarray, push: np.ndarray, hits: _Hits, words: _WordBlock
+) -> tuple[tuple[str, float], ...]:
+    """Map the features that pushed the prediction back onto the words of ``text``, as ``classifier.predict`` does.
 
-    ``push`` is each column's contribution to the predicted type measured against the average type, so n-grams
+    ``push`` is each column's contribution to the predicted type measured against the average type, so features
     common to every type do not dominate.  An n-gram's push is shared equally by its characters at every
-    occurrence, and a word scores the sum over its characters.
+    occurrence, and a word scores the sum over its characters plus its own push in the word block.
     """
     # Blocks occupy increasing column ranges and each block's columns are sorted, so ``columns`` is sorted.
     share = push[np.searchsorted(columns, hits.columns)] / hits.lengths
@@ -278,9 +314,13 @@ def _explain(text: str, columns: np.ndarray, push: np.ndarray, hits: _Hits) -> t
         char_scores += np.bincount(starts[covers] + k, weights=share[covers], minlength=len(char_scores))
     prefix = np.concatenate([[0.0], np.cumsum(char_scores)]).tolist()
     scores: dict[str, float] = {}
-    for word, start, end in segment(text):
+    for word, start, end in spans:
         if len(word) >= 2:
             scores[word] = scores.get(word, 0.0) + prefix[end] - prefix[start]
+    for word in scores:  # each word once more, with its own push in the word block
+        column = words.vocabulary.get(word.lower())
+        if column is not None:
+            scores[word] += float(push[np.searchsorted(columns, column)])
     # Ranking first and filtering stopwords afterwards gives the same words with far fewer checks.
     ranked = sorted(((w, s) for w, s in scores.items() if s > 1e-9), key=lambda pair: -pair[1])
     words = (pair for pair in ranked if is_content_word(pair[0]))

@@ -239,9 +239,9 @@ def _compare_handler(data_dir: Path, corrections: Sequence[Message], *, current,
         base_splits = list(splitter.split(np.zeros(n_weak), weak_labels))
 
     def predict(train: np.ndarray, test: np.ndarray) -> list[str]:
-        from classifier.handler_training import _fit_svm
+        from classifier.handler_training import _fit
 
-        fold_labels, weights, intercept = _fit_svm(prepared.features[train], labels[train])
+        fold_labels, weights, intercept = _fit(prepared.features[train], labels[train], prepared.n_svm)
         return [fold_labels[i] for i in np.asarray(prepared.features[test] @ weights + intercept).argmax(axis=1)]
 
     old_acc, new_acc, old_local, new_local = [], [], [], []

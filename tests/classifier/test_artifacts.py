@@ -5,6 +5,7 @@ import joblib
 import pytest
 
 from classifier import ModelError, artifacts, load
+from classifier.config import ARTIFACT_FORMAT
 
 
 def test_save_load_round_trip_keeps_predictions(tiny_full_model, tmp_path):
@@ -23,7 +24,7 @@ def test_save_load_round_trip_keeps_predictions(tiny_full_model, tmp_path):
 
 def test_the_payload_holds_both_models(tiny_full_model_path):
     payload = joblib.load(tiny_full_model_path)
-    assert set(payload) == {"format", "category", "handler", "card"} and payload["format"] == 2
+    assert set(payload) == {"format", "category", "handler", "card"} and payload["format"] == ARTIFACT_FORMAT
 
 
 def test_refuses_to_load_a_model_from_other_library_versions(tiny_model, tmp_path):
@@ -33,10 +34,12 @@ def test_refuses_to_load_a_model_from_other_library_versions(tiny_model, tmp_pat
         load(path)
 
 
-def test_refuses_the_previous_artifact_format(tiny_model, tmp_path):
-    path = tmp_path / "v1.joblib"
-    joblib.dump({"format": 1, "pipeline": None, "card": tiny_model.card}, path)
-    with pytest.raises(ModelError, match="format 2"):
+@pytest.mark.parametrize("old", [1, 2])
+def test_refuses_a_previous_artifact_format(old, tiny_model, tmp_path):
+    """Format 1 held a scikit-learn pipeline; format 2's handler model lacked the word block."""
+    path = tmp_path / f"v{old}.joblib"
+    joblib.dump({"format": old, "pipeline": None, "card": tiny_model.card}, path)
+    with pytest.raises(ModelError, match=f"format {ARTIFACT_FORMAT}"):
         load(path)
 
 

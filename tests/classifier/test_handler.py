@@ -12,7 +12,16 @@ import numpy as np
 import pytest
 
 from classifier.dataset import load_labelled
-from classifier.handler import HANDLER_TYPES, LOCAL, HandlerModel, HandlerPrediction, clean, evaluate_dept, message_text
+from classifier.handler import (
+    HANDLER_TYPES,
+    LOCAL,
+    HandlerModel,
+    HandlerPrediction,
+    clean,
+    evaluate_dept,
+    message_text,
+    word_spans,
+)
 from classifier.tokenize import compose, is_content_word, segment
 from tests.classifier.conftest import TINY_DEPT
 
@@ -110,7 +119,7 @@ def test_joblib_round_trip_keeps_predictions(model, tmp_path):
 def _reference_explanation(model, title, body):
     """classifier.predict's way, term by term with str.find, for comparison with the vectorised version."""
     text, title = message_text(title, body), clean(title)
-    columns, values, _ = model._features(title, text)
+    columns, values, _ = model._features(title, text, word_spans(text))
     active = model.weights[columns]
     best = int(np.argmax(values @ active + model.intercept))
     push = dict(zip(columns.tolist(), (values * (active[:, best] - active.mean(axis=1))).tolist(), strict=True))
@@ -128,12 +137,14 @@ def _reference_explanation(model, title, body):
     for word, start, end in segment(text):
         if len(word) >= 2 and is_content_word(word):
             scores[word] = scores.get(word, 0.0) + float(char_scores[start:end].sum())
+    for word in scores:  # plus the word's own push in the word block, once
+        scores[word] += push.get(model.blocks[3].vocabulary.get(word.lower()), 0.0)
     ranked = sorted(((w, s) for w, s in scores.items() if s > 0), key=lambda pair: -pair[1])
     return [(word, round(score, 4)) for word, score in ranked[:6]]
 
 
 @pytest.mark.parametrize(("title", "body"), TEXTS)
-def test_explanation_maps_ngrams_to_words_like_the_category_model(model, title, body):
+def test_explanation_maps_features_to_words_like_the_category_model(model, title, body):
     got = list(model.predict(title, body).explanation)
     expected = _reference_explanation(model, title, body)
     assert [w for w, _ in got] == [w for w, _ in expected]

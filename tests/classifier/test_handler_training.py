@@ -13,7 +13,7 @@ import pytest
 
 from classifier.config import DATA_DIR, REPLIES_FILE
 from classifier.dataset import DatasetError
-from classifier.handler import HANDLER_TYPES, HandlerModel, clean, label_reply, message_text
+from classifier.handler import HANDLER_TYPES, HandlerModel, clean, label_reply, message_text, word_spans
 from classifier.handler_training import _prepare, cross_validate_handler, train_handler
 from tests.classifier.conftest import TINY_DEPT
 
@@ -36,12 +36,14 @@ def test_the_fixture_replies_carry_their_dept_type():
 
 
 def test_the_numpy_scorer_reproduces_sklearn_tfidf(model, tiny_dir):
-    """Prediction recomputes TfidfVectorizer's features by hand; they must equal the training matrix."""
+    """Prediction recomputes TfidfVectorizer's features (char, place and word blocks) by hand; they must equal
+    the training matrix."""
     data = _prepare(tiny_dir, lambda message: None)
     with TINY_DEPT.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     for row, expected in zip(rows, data.features.toarray(), strict=True):
-        columns, values, _ = model._features(clean(row["title"]), message_text(row["title"], row["body"]))
+        text = message_text(row["title"], row["body"])
+        columns, values, _ = model._features(clean(row["title"]), text, word_spans(text))
         got = np.zeros_like(expected)
         got[columns] = values
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
