@@ -146,12 +146,13 @@ def supervise(
         state["child"] = 0
         if status is None or state["stopping"] or not _is_parent(parent_pid):
             break
-        delay = delay * 2 if time.monotonic() - started < STEADY_SECONDS else restart_delay
-        delay = min(delay, max_delay)
+        if time.monotonic() - started >= STEADY_SECONDS:
+            delay = restart_delay  # it had been working: this is a new failure, not a crash loop
         logger.warning(
             "background router (pid %s) stopped with %s; starting a new one in %.0f s", child, _describe(status), delay
         )
         _sleep_unless_stopping(delay, state)
+        delay = min(delay * 2, max_delay)
     logger.info("background routing supervisor stops")
 
 

@@ -84,13 +84,13 @@ def test_run_stops_at_once_when_its_parent_is_gone(app, seeded, vault):
     assert statuses() == [Status.ACCEPTED]
 
 
-def _supervise_in_child(app) -> int:
+def _supervise_in_child(app, restart_delay: float = 0.05, max_delay: float = 0.2) -> int:
     """Fork a process that runs the supervisor (as `flask suggestions route --follow` does) and return its pid."""
     pid = os.fork()
     if pid == 0:
         code = 0
         try:
-            background_routing.supervise(app, restart_delay=0.05, max_delay=0.2)
+            background_routing.supervise(app, restart_delay=restart_delay, max_delay=max_delay)
         except BaseException:
             code = 1
         finally:
@@ -110,19 +110,24 @@ def test_the_supervisor_starts_a_new_router_whenever_one_dies(app, tmp_path, mon
 
     def crashing_router(app, *, poll_seconds, parent_pid):
         with starts.open("a") as out:
-            out.write(f"{os.getpid()}\n")
+            out.write(f"{os.getpid()} {time.monotonic()}\n")
         os._exit(3)  # as a crash in a native library would
 
     monkeypatch.setattr(background_routing, "run", crashing_router)
-    supervisor = _supervise_in_child(app)
+    supervisor = _supervise_in_child(app, restart_delay=0.2, max_delay=0.8)
     try:
-        assert _wait_until(lambda: starts.exists() and len(starts.read_text().split()) >= 3)
+        assert _wait_until(lambda: starts.exists() and len(starts.read_text().splitlines()) >= 4)
     finally:
         os.kill(supervisor, signal.SIGTERM)
         _, status = os.waitpid(supervisor, 0)
     assert os.waitstatus_to_exitcode(status) == 0
-    pids = starts.read_text().split()
+    records = [line.split() for line in starts.read_text().splitlines()]
+    pids = [pid for pid, _ in records]
     assert len(set(pids)) == len(pids)  # each start is a fresh process
+    times = [float(when) for _, when in records]
+    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    # A router that keeps crashing is restarted after 0.2, 0.4, 0.8 s: a crash loop does not spin.
+    assert gaps[0] >= 0.2 and gaps[2] >= 0.8 and gaps[2] > gaps[0] + 0.3
 
 
 def test_sigterm_stops_the_supervisor_and_its_router(app, tmp_path, monkeypatch):
