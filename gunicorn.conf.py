@@ -1,8 +1,9 @@
 """gunicorn settings for 金点子, read automatically when gunicorn starts in the project folder.
 
 Beside the web workers the master starts one background router (``flask suggestions route --follow``):
-the public form only records a suggestion, and the router sends it to a department queue or to manual
-dispatch a moment later. The router stops with the master, and by itself if the master dies.
+while a worker is busy the public form only records a suggestion, and the router sends it to a department
+queue or to manual dispatch a moment later. The router stops with the master, and by itself if the master
+dies; a router that dies on its own is replaced by its supervisor (``suggestions.background_routing``).
 Set ``BACKGROUND_ROUTER=0`` to run the router elsewhere (for instance once for several web servers).
 """
 

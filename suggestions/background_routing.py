@@ -87,9 +87,9 @@ def route_waiting(limit: int = 50, decide: Decide = route_text) -> int:
 
 
 def run(app: Flask, *, poll_seconds: float = 0.5, batch: int = 50, parent_pid: int | None = None) -> None:
-    """Route waiting items until the parent process (gunicorn's master) goes away."""
+    """Route waiting items until the parent process (the supervisor, or gunicorn's master) goes away."""
     logger.info("background routing started (pid %s)", os.getpid())
-    while parent_pid is None or os.getppid() == parent_pid:
+    while _is_parent(parent_pid):
         with app.app_context():
             try:
                 handled = route_waiting(batch)
@@ -122,8 +122,9 @@ def supervise(
     goes away or this process gets SIGTERM.
 
     Everything the public form records waits for the router, so an out-of-memory kill or a crash in a native
-    library must not stop routing until the site is restarted. This process only waits: it opens no database
-    connection and loads no model, so there is little in it that could fail.
+    library must not stop routing until the site is restarted. This process only waits and opens no database
+    connection, so there is little in it that could fail; a model the app preloaded (``make run`` sets
+    ``FLASK_CLASSIFIER_PRELOAD``) is shared by every router it forks.
     """
     supervisor = os.getpid()
     state = {"stopping": False, "child": 0}

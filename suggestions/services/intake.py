@@ -1,7 +1,8 @@
 """Recording new suggestions from residents and operators, and routing them.
 
-The hotline routes at once (the operator confirms the route while the caller waits); the public form
-only records, and ``suggestions.background_routing`` routes what it recorded a moment later.
+The hotline routes at once (the operator confirms the route while the caller waits). The public form
+routes at once too, except on a busy worker (``suggestions.request_rate``): then it only records, and
+``suggestions.background_routing`` routes what it recorded a moment later.
 """
 
 from __future__ import annotations
