@@ -9,7 +9,18 @@ from flask import Flask
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Create the web application; ``config`` overrides settings (tests pass theirs here)."""
-    from suggestions import auth, cli, errors, extensions, logs, request_rate, routing, security, templating
+    from suggestions import (
+        auth,
+        cli,
+        errors,
+        extensions,
+        logs,
+        reference_cache,
+        request_rate,
+        routing,
+        security,
+        templating,
+    )
     from suggestions import config as settings
     from suggestions.privacy import PhoneVault
     from suggestions.views import register_blueprints
@@ -34,6 +45,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     extensions.init_app(app)
     security.init_app(app)
     request_rate.init_app(app)
+    reference_cache.init_app(app)
     auth.init_app(app)
     app.extensions["phone_vault"] = PhoneVault(app.config["PHONE_ENCRYPTION_KEYS"], app.config["PHONE_HASH_KEY"])
     app.extensions["classifier"] = routing.ModelHolder(

@@ -97,6 +97,8 @@ class Config:
     BUSY_WINDOW_SECONDS = 0.25
     # Staff are warned when an item has waited this long for the background router.
     BACKGROUND_ROUTING_STALE_SECONDS = 120
+    # How long a worker keeps districts and campaigns before reading them again (suggestions.reference_cache).
+    REFERENCE_CACHE_SECONDS = 10
     # How often a worker checks whether a newer model was promoted.
     CLASSIFIER_RELOAD_SECONDS = 10
     QUEUE_PAGE_SIZE = 25

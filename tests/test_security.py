@@ -144,23 +144,21 @@ def test_error_pages_do_not_leak_details(client, seeded):
     assert "Traceback" not in response.get_data(as_text=True)
 
 
-def test_unexpected_errors_roll_back_and_answer_in_chinese(app, client, seeded, monkeypatch):
-    from suggestions.services import intake
+def test_unexpected_errors_roll_back_and_answer_in_chinese(app, client, seeded):
+    def explode(_connection, _cursor, statement, *_args):
+        if statement.startswith("INSERT INTO suggestion_events"):
+            raise RuntimeError("database went away")
 
-    def explode(*args, **kwargs):
-        raise RuntimeError("database went away")
-
-    # Fails after the suggestion is in the session: the half-done submission must not be stored.
-    monkeypatch.setattr(intake, "record_event", explode)
+    # Fails after the suggestion row is written, on its event: the half-done submission must not be stored.
+    district = factories.district_named("河西区").id
+    sa.event.listen(db.engine, "before_cursor_execute", explode)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    response = client.post(
-        "/",
-        data={
-            "body": "建议增加公交班次，方便老人出行。",
-            "district": factories.district_named("河西区").id,
-            "consent": "y",
-        },
-    )
+    try:
+        response = client.post(
+            "/", data={"body": "建议增加公交班次，方便老人出行。", "district": district, "consent": "y"}
+        )
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", explode)
     assert response.status_code == 500 and "系统繁忙" in response.get_data(as_text=True)
     assert "database went away" not in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Suggestion.id))) == 0

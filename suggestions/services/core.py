@@ -35,19 +35,47 @@ def record_event(
 ) -> SuggestionEvent:
     event = SuggestionEvent(
         suggestion=suggestion,
-        action=action,
-        actor_id=actor.id if isinstance(actor, StaffUser) else None,
-        actor_kind=actor_kind(actor),
-        from_status=from_status,
-        to_status=to_status,
-        from_department_id=from_department.id if from_department else None,
-        to_department_id=to_department.id if to_department else None,
-        reason=(reason or "").strip(),
-        details=details or {},
-        created_at=now or clock.now(),
+        **event_fields(
+            action,
+            actor,
+            from_status=from_status,
+            to_status=to_status,
+            from_department=from_department,
+            to_department=to_department,
+            reason=reason,
+            details=details,
+            now=now,
+        ),
     )
     db.session.add(event)
     return event
+
+
+def event_fields(
+    action: Action,
+    actor: Actor,
+    *,
+    from_status: Status | None,
+    to_status: Status | None,
+    from_department: Department | None = None,
+    to_department: Department | None = None,
+    reason: str | None = "",
+    details: dict | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """The columns of an event row other than its suggestion (shared by the ORM and the plain-insert path)."""
+    return {
+        "action": action,
+        "actor_id": actor.id if isinstance(actor, StaffUser) else None,
+        "actor_kind": actor_kind(actor),
+        "from_status": from_status,
+        "to_status": to_status,
+        "from_department_id": from_department.id if from_department else None,
+        "to_department_id": to_department.id if to_department else None,
+        "reason": (reason or "").strip(),
+        "details": details or {},
+        "created_at": now or clock.now(),
+    }
 
 
 def transition(

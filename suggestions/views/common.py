@@ -12,6 +12,7 @@ from suggestions import services
 from suggestions.extensions import db
 from suggestions.models import Campaign, Category, Department, District
 from suggestions.privacy import PhoneVault
+from suggestions.reference_cache import cached
 
 DEFAULT_TOPICS = ["就业", "教育", "社保", "医疗", "住房", "养老", "食品安全", "城乡建设", "生态环境", "文化体育"]
 
@@ -28,13 +29,14 @@ def districts() -> list[District]:
 
 
 def district_choices(numbered: bool = False) -> list[tuple]:
-    # Plain (id, name) rows: every form page and submission builds this list, and loading ORM objects for it
-    # cost a noticeable share of a submission under load.
-    rows = db.session.execute(sa.select(District.id, District.name).order_by(*_DISTRICT_ORDER))
     choices = [(None, "请选择")]
-    for index, (district_id, name) in enumerate(rows, start=1):
+    for index, (district_id, name) in enumerate(cached("districts", _district_rows), start=1):
         choices.append((district_id, f"{index:02d} {name}" if numbered else name))
     return choices
+
+
+def _district_rows() -> list[tuple[int, str]]:
+    return [tuple(row) for row in db.session.execute(sa.select(District.id, District.name).order_by(*_DISTRICT_ORDER))]
 
 
 def active_departments() -> list[Department]:
@@ -50,21 +52,24 @@ def active_categories() -> list[Category]:
 
 
 def campaigns_exist() -> bool:
-    return db.session.scalar(sa.select(sa.func.count(Campaign.id))) > 0
+    return bool(cached("campaigns", _campaign_rows))
 
 
 def open_campaign(today: date) -> sa.Row | None:
     """The campaign whose intake window contains ``today`` (latest opened first).
 
-    A read-only row with the campaign's ``id``, ``name``, ``opens_on``, ``closes_on`` and ``topics``: the form
-    reads it on every submission and never changes it, so loading a full ORM object would be wasted work.
+    A read-only row with the campaign's ``id``, ``name``, ``opens_on``, ``closes_on`` and ``topics``, from the
+    worker's reference cache: the form reads it on every submission and never changes it.
     """
-    return db.session.execute(
-        sa.select(Campaign.id, Campaign.name, Campaign.opens_on, Campaign.closes_on, Campaign.topics)
-        .where(Campaign.opens_on <= today, Campaign.closes_on >= today)
-        .order_by(Campaign.opens_on.desc())
-        .limit(1)
-    ).first()
+    for campaign in cached("campaigns", _campaign_rows):
+        if campaign.opens_on <= today <= campaign.closes_on:
+            return campaign
+    return None
+
+
+def _campaign_rows() -> list[sa.Row]:
+    columns = (Campaign.id, Campaign.name, Campaign.opens_on, Campaign.closes_on, Campaign.topics)
+    return list(db.session.execute(sa.select(*columns).order_by(Campaign.opens_on.desc(), Campaign.id.desc())))
 
 
 def topic_choices(campaign: sa.Row | None) -> list[tuple[str, str]]:

@@ -181,3 +181,45 @@ class TestRecordedThenRouted:
         db.session.commit()
         assert suggestion.status == Status.NEEDS_TRIAGE
         assert events_of(suggestion)[-1].reason == "自动分拨未能完成，转人工分拨"
+
+    def test_a_recorded_suggestion_reads_back_as_stored_without_a_query(self, seeded, vault):
+        """Recording writes plain INSERTs; the object it hands back must agree with the row, defaults included."""
+        statements = []
+        receipt = services.submit_suggestion(
+            services.Intake(
+                body="建议在小区门口增设公交站点。", title="公交站点", phone=None, idempotency_key="b" * 32
+            ),
+            channel=Channel.QR,
+            decision=None,
+            vault=vault,
+        )
+
+        def record(_connection, _cursor, statement, *_args):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            suggestion = receipt.suggestion
+            shown = (suggestion.tracking_code, suggestion.status, suggestion.phone_masked, suggestion.department)
+            defaults = (suggestion.return_count, suggestion.urgency, suggestion.confidential, suggestion.designated)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        assert statements == []
+        db.session.commit()
+        db.session.expire_all()
+        stored = db.session.get(Suggestion, receipt.suggestion.id)
+        assert (stored.tracking_code, stored.status, stored.phone_masked, stored.department) == shown
+        assert (stored.return_count, stored.urgency, stored.confidential, stored.designated) == defaults
+        assert (stored.channel, stored.title, stored.idempotency_key) == (Channel.QR, "公交站点", "b" * 32)
+        [submitted] = events_of(stored)
+        assert (submitted.action, submitted.to_status, submitted.details) == (
+            Action.SUBMIT,
+            Status.ACCEPTED,
+            {"channel": "qr"},
+        )
+
+    def test_a_repeated_key_on_the_recording_path_returns_the_first(self, seeded, vault):
+        first = factories.submit(vault, routed=False, idempotency_key="c" * 32)
+        again = factories.submit(vault, routed=False, idempotency_key="c" * 32)
+        assert again.replayed and again.suggestion.id == first.suggestion.id
+        assert db.session.scalar(sa.select(sa.func.count(Suggestion.id))) == 1
