@@ -7,6 +7,7 @@ routes at once too, except on a busy worker (``suggestions.request_rate``): then
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -107,9 +109,11 @@ def submit_suggestion(
     Without a decision the suggestion stays 已受理 for ``route_accepted`` to route later.
     A repeated ``idempotency_key`` returns the suggestion stored the first time.
     """
-    existing = find_by_idempotency_key(intake.idempotency_key)
-    if existing is not None:
-        return Receipt(existing, replayed=True)
+    if decision is not None:
+        # Recording without a decision finds a stored key in its INSERT instead (_insert_recorded).
+        existing = find_by_idempotency_key(intake.idempotency_key)
+        if existing is not None:
+            return Receipt(existing, replayed=True)
     title, body = storable_text(intake.title), storable_text(intake.body)
     if not body:
         raise WorkflowError("建议内容不能为空。")
@@ -155,7 +159,8 @@ def submit_suggestion(
         now=now,
     )
     if decision is None:
-        _insert_recorded(suggestion, submitted)
+        if not _insert_recorded(suggestion, submitted):
+            return Receipt(find_by_idempotency_key(intake.idempotency_key), replayed=True)
         return Receipt(suggestion, secret=secret)
     apply_prediction(suggestion, decision)
     db.session.add(suggestion)
@@ -165,23 +170,41 @@ def submit_suggestion(
     return Receipt(suggestion, secret=secret)
 
 
-_INSERT_SUGGESTION = sa.insert(Suggestion.__table__)
 _INSERT_EVENT = sa.insert(SuggestionEvent.__table__)
 
 
-def _insert_recorded(suggestion: Suggestion, submitted: dict) -> None:
+@functools.cache
+def _insert_suggestion(dialect: str) -> sa.Insert:
+    """An INSERT that skips a row whose idempotency key is stored already (a double click, a retry).
+
+    Built once per database kind, so its compiled form is cached; values go as bound parameters.
+    """
+    table = Suggestion.__table__
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    return sa.insert(table)  # elsewhere the unique key raises, and submit_and_commit answers with the first
+
+
+def _insert_recorded(suggestion: Suggestion, submitted: dict) -> bool:
     """Write a suggestion that is only recorded (no route yet) and its submit event with two plain INSERTs.
 
     This is the public form's path on a busy worker (a QR-code burst), where the unit of work's bookkeeping for
-    two new objects cost more than the two inserts.  Afterwards the suggestion sits in the session as if it had
-    been loaded, every column known, so the receipt reads it without a query and later verbs change it as usual.
+    two new objects, and a look-up of the idempotency key, cost more than the two inserts.  Afterwards the
+    suggestion sits in the session as if it had been loaded, every column known, so the receipt reads it
+    without a query and later verbs change it as usual.
+
+    :return: False, writing nothing, if a suggestion with the same idempotency key is stored already.
     """
     state = sa.inspect(suggestion)
     columns = sa.inspect(Suggestion).column_attrs
     values = {attr.columns[0].name: state.dict[attr.key] for attr in columns if attr.key in state.dict}
-    # Values go as bound parameters of a statement built once, so its compiled form is cached.
     connection = db.session.connection()
-    inserted = connection.execute(_INSERT_SUGGESTION, values)
+    inserted = connection.execute(_insert_suggestion(connection.dialect.name), values)
+    # PostgreSQL returns no key for a skipped row; SQLite counts no row (its last row id would be stale).
+    if inserted.rowcount == 0 or inserted.inserted_primary_key is None:
+        return False
     suggestion_id = inserted.inserted_primary_key[0]
     stored = inserted.last_inserted_params()  # with the columns' defaults filled in
     connection.execute(_INSERT_EVENT, {"suggestion_id": suggestion_id, **submitted})
@@ -191,6 +214,7 @@ def _insert_recorded(suggestion: Suggestion, submitted: dict) -> None:
         if attr.key not in state.dict:
             set_committed_value(suggestion, attr.key, stored.get(attr.columns[0].name))
     db.session.add(suggestion)
+    return True
 
 
 def route_accepted(suggestion: Suggestion, decision: RouteDecision, now: datetime | None = None) -> None:

@@ -223,3 +223,4 @@ class TestRecordedThenRouted:
         again = factories.submit(vault, routed=False, idempotency_key="c" * 32)
         assert again.replayed and again.suggestion.id == first.suggestion.id
         assert db.session.scalar(sa.select(sa.func.count(Suggestion.id))) == 1
+        assert [e.action for e in events_of(first.suggestion)] == [Action.SUBMIT]  # the replay wrote nothing
