@@ -11,7 +11,7 @@ suggestions, each with its own idempotency key, retrying the same key after a dr
 connection or a 5xx.  Afterwards the database must hold exactly one row per acknowledged
 (2xx) submission: none lost, none twice.  The same client then drives a minimal Flask app
 that inserts one row into the same database; the script prints throughput and latency of
-both and their ratio.
+both: throughput as a ratio to the minimal app's, and p50 / p99 latency as multiples of its.
 
 Under this load every worker is busy, so the form only records (suggestions.request_rate); the background
 router that gunicorn.conf.py starts routes each suggestion afterwards. "routed after" is how long, after the
@@ -449,6 +449,9 @@ def run(database: str, total: int, concurrency: int, workers: int, scenarios: li
     ceiling = baseline(url, env, workers, total, concurrency)
     for result in results:
         result["ratio"] = result["per_second"] / ceiling["per_second"] if ceiling["per_second"] else 0.0
+        # Latency the other way round: how many times the ceiling's p50 / p99 a submission takes.
+        result["p50_times"] = result["p50_ms"] / ceiling["p50_ms"] if ceiling["p50_ms"] else 0.0
+        result["p99_times"] = result["p99_ms"] / ceiling["p99_ms"] if ceiling["p99_ms"] else 0.0
     results.append(
         {
             "scenario": "minimal insert (ceiling)",
@@ -457,6 +460,8 @@ def run(database: str, total: int, concurrency: int, workers: int, scenarios: li
             "lost": "",
             "duplicated": "",
             "ratio": 1.0,
+            "p50_times": 1.0,
+            "p99_times": 1.0,
             "routed_after": "",
         }
     )
@@ -466,7 +471,7 @@ def run(database: str, total: int, concurrency: int, workers: int, scenarios: li
 def print_table(database: str, results: list[dict]) -> None:
     print(
         f"\n{database}: {'scenario':<26} {'2xx':>5} {'stored':>6} {'lost':>4} {'dup':>4} {'retries':>7} "
-        f"{'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'routed after s':>14}"
+        f"{'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'p50 ×':>6} {'p99 ×':>6} {'routed after s':>14}"
     )
     for r in results:
         routed = r["routed_after"]
@@ -474,7 +479,7 @@ def print_table(database: str, results: list[dict]) -> None:
         print(
             f"{'':<{len(database) + 2}}{r['scenario']:<26} {r['acknowledged']:>5} {r['stored']!s:>6} {r['lost']!s:>4} "
             f"{r['duplicated']!s:>4} {r['retries']:>7} {r['per_second']:>7.1f} {r['p50_ms']:>7.1f} "
-            f"{r['p99_ms']:>7.1f} {r['ratio']:>6.2f} {routed:>14}"
+            f"{r['p99_ms']:>7.1f} {r['ratio']:>6.2f} {r['p50_times']:>6.1f} {r['p99_times']:>6.1f} {routed:>14}"
         )
 
 
