@@ -20,33 +20,9 @@ def actor_kind(actor: Actor) -> str:
     return actor.role.value if isinstance(actor, StaffUser) else actor
 
 
-def record_event(
-    suggestion: Suggestion,
-    action: Action,
-    actor: Actor,
-    *,
-    from_status: Status | None,
-    to_status: Status | None,
-    from_department: Department | None = None,
-    to_department: Department | None = None,
-    reason: str | None = "",
-    details: dict | None = None,
-    now: datetime | None = None,
-) -> SuggestionEvent:
-    event = SuggestionEvent(
-        suggestion=suggestion,
-        **event_fields(
-            action,
-            actor,
-            from_status=from_status,
-            to_status=to_status,
-            from_department=from_department,
-            to_department=to_department,
-            reason=reason,
-            details=details,
-            now=now,
-        ),
-    )
+def record_event(suggestion: Suggestion, action: Action, actor: Actor, **fields) -> SuggestionEvent:
+    """Add an event row for ``suggestion``; ``fields`` are ``event_fields``' keyword arguments."""
+    event = SuggestionEvent(suggestion=suggestion, **event_fields(action, actor, **fields))
     db.session.add(event)
     return event
 
