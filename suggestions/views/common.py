@@ -24,12 +24,8 @@ def phone_vault() -> PhoneVault:
 _DISTRICT_ORDER = (District.position, District.id)
 
 
-def districts() -> list[District]:
-    return list(db.session.scalars(sa.select(District).order_by(*_DISTRICT_ORDER)))
-
-
-def district_choices(numbered: bool = False) -> list[tuple]:
-    choices = [(None, "请选择")]
+def district_choices(numbered: bool = False, placeholder: str = "请选择") -> list[tuple]:
+    choices = [(None, placeholder)]
     for index, (district_id, name) in enumerate(cached("districts", _district_rows), start=1):
         choices.append((district_id, f"{index:02d} {name}" if numbered else name))
     return choices

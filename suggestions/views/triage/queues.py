@@ -12,7 +12,7 @@ from suggestions.auth import role_required
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterForm
 from suggestions.handler_routing import stored_candidates
-from suggestions.views.common import active_categories, active_departments, districts, phone_vault
+from suggestions.views.common import active_categories, active_departments, district_choices, phone_vault
 from suggestions.views.triage import bp
 from suggestions.views.triage.access import (
     DISPATCHERS,
@@ -32,7 +32,7 @@ def _filter_form() -> QueueFilterForm:
     form = QueueFilterForm(request.args)
     form.status.choices = [("", "全部在办")] + [(s.value, label) for s, label in STATUS_LABELS.items()]
     form.category.choices = category_choices("全部")
-    form.district.choices = [(None, "全部")] + [(d.id, d.name) for d in districts()]
+    form.district.choices = district_choices(placeholder="全部")
     form.channel.choices = [("", "全部")] + [(c.value, c.label) for c in Channel]
     form.department.choices = department_choices("全部部门")
     assignees = [("", "全部"), ("me", "我承办的"), ("none", "未指派")]
