@@ -9,21 +9,13 @@ from flask import Flask
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Create the web application; ``config`` overrides settings (tests pass theirs here)."""
-    from suggestions import (
-        auth,
-        cli,
-        errors,
-        extensions,
-        logs,
-        reference_cache,
-        request_rate,
-        routing,
-        security,
-        templating,
-    )
+    from suggestions import cli, extensions
     from suggestions import config as settings
-    from suggestions.privacy import PhoneVault
+    from suggestions.privacy import logfilter
+    from suggestions.privacy.vault import PhoneVault
+    from suggestions.routing.serving import ModelHolder
     from suggestions.views import register_blueprints
+    from suggestions.web import errors, headers, login, templating
 
     app = Flask(
         __name__,
@@ -41,14 +33,12 @@ def create_app(config: Mapping | None = None) -> Flask:
                 f"{name} is not configured: set it in the environment or run `python -m suggestions.keys`"
             )
 
-    logs.install()
+    logfilter.install()
     extensions.init_app(app)
-    security.init_app(app)
-    request_rate.init_app(app)
-    reference_cache.init_app(app)
-    auth.init_app(app)
+    headers.init_app(app)
+    login.init_app(app)
     app.extensions["phone_vault"] = PhoneVault(app.config["PHONE_ENCRYPTION_KEYS"], app.config["PHONE_HASH_KEY"])
-    app.extensions["classifier"] = routing.ModelHolder(
+    app.extensions["classifier"] = ModelHolder(
         app.config["CLASSIFIER_MODEL_PATH"], app.config["CLASSIFIER_RELOAD_SECONDS"]
     )
     if app.config.get("CLASSIFIER_PRELOAD"):

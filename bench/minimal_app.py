@@ -1,4 +1,4 @@
-"""The ceiling for bench/load_submit.py: a minimal Flask app that inserts one row per request.
+"""The ceiling for bench/burst.py: a minimal Flask app that inserts one row per request.
 
 Served by gunicorn exactly like the real app (``gunicorn bench.minimal_app:app``) against
 the same database, so the ratio between the two isolates what 金点子 itself costs.

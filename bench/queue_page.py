@@ -43,9 +43,10 @@ def build_database(path: Path, rows: int) -> None:
     import sqlalchemy as sa
 
     from app import create_app
-    from suggestions import clock, seeding
+    from suggestions import clock
     from suggestions.extensions import db
     from suggestions.models import Category, Department, District, StaffUser
+    from suggestions.seed import reference_data as seeding
     from suggestions.workflow import OPEN_STATUSES, Channel, Role, Status
 
     app = create_app({**SECRETS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})

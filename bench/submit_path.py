@@ -1,13 +1,12 @@
-"""In-process cost of one public-form submission, without gunicorn, sockets or a load client.
+"""In-process cost of one public-form submission, routed before answering, without gunicorn or sockets.
 
 Usage: .venv/bin/python -m bench.submit_path [--requests 400] [--repeats 5] [--database sqlite|postgres]
 
-bench/load_submit.py gives the figure the issue asks for (throughput under load, as a ratio to a minimal app),
-but it moves by ±5 % from run to run on this 2-core machine. This bench posts real form submissions
-(session cookie, CSRF token, idempotency key) through Flask's test client in one process and prints the median
-milliseconds per submission over several repeats: for a recorded-only submission (what a busy worker does),
-for one routed before answering (a quiet worker), and for the minimal one-row-insert app of load_submit.py.
-Use it to compare two versions of the submission path; for PostgreSQL run it under
+Posts real form submissions (session cookie, CSRF token, idempotency key) through Flask's test client in one
+process and prints the median milliseconds per submission over several repeats, next to the minimal
+one-row-insert app of bench/burst.py, and how much of a submission routing alone takes (the decision:
+models, rules, departments).  Far less noisy than the burst bench; use it to compare two versions of the
+submission path.  Target (issue 15): ≤ 4 ms per routed submission.  For PostgreSQL run it under
 tests/scripts/with_postgres.sh.
 """
 
@@ -27,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load_submit import BODIES, SECRETS, model_path, prepare_database  # noqa: E402
+from bench.burst import BODIES, SECRETS, model_path, prepare_database  # noqa: E402
 
 
 def time_posts(post, requests: int, repeats: int) -> float:
@@ -43,7 +42,7 @@ def time_posts(post, requests: int, repeats: int) -> float:
     return statistics.median(means)
 
 
-def form_poster(url: str, routing: str, model: Path):
+def form_poster(url: str, model: Path):
     from app import create_app
 
     app = create_app(
@@ -51,7 +50,6 @@ def form_poster(url: str, routing: str, model: Path):
             **SECRETS,
             "SQLALCHEMY_DATABASE_URI": url,
             "CLASSIFIER_MODEL_PATH": str(model),
-            "BACKGROUND_ROUTING": routing,
             "RATELIMIT_ENABLED": False,
             "SESSION_COOKIE_SECURE": False,
         }
@@ -79,6 +77,21 @@ def form_poster(url: str, routing: str, model: Path):
     return post
 
 
+def decider(url: str, model: Path):
+    """What routing costs of a submission: the decision for a text (models, rules, departments), no writes."""
+    from app import create_app
+    from suggestions.routing.decision import route_text
+
+    app = create_app({**SECRETS, "SQLALCHEMY_DATABASE_URI": url, "CLASSIFIER_MODEL_PATH": str(model)})
+    context = app.test_request_context()
+    context.push()
+
+    def decide(number: int) -> None:
+        route_text(f"基准 {number}", BODIES[number % len(BODIES)], None)
+
+    return decide
+
+
 def minimal_poster(url: str):
     os.environ["DATABASE_URL"] = url
     from bench.minimal_app import app
@@ -99,8 +112,8 @@ def main() -> int:
     url = prepare_database(args.database, workdir)
     model = model_path(workdir)
     figures = {
-        "recorded only (busy worker)": time_posts(form_poster(url, "always", model), args.requests, args.repeats),
-        "routed before answering": time_posts(form_poster(url, "never", model), args.requests // 4, args.repeats),
+        "routed before answering": time_posts(form_poster(url, model), args.requests, args.repeats),
+        "route decision alone": time_posts(decider(url, model), args.requests, args.repeats),
         "minimal insert (ceiling app)": time_posts(minimal_poster(url), args.requests, args.repeats),
     }
     ceiling = figures["minimal insert (ceiling app)"]

@@ -1,9 +1,7 @@
-"""``flask suggestions ...`` commands: thin wrappers over seeding and services."""
+"""``flask suggestions ...`` and ``flask classifier ...`` commands: thin wrappers over seeding and services."""
 
 from __future__ import annotations
 
-import logging
-import os
 from pathlib import Path
 
 import click
@@ -11,11 +9,13 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from suggestions import demo, seeding
+from suggestions import routing
 from suggestions.extensions import db
-from suggestions.models import StaffUser
-from suggestions.routing import route_text
-from suggestions.services import privacy as privacy_services
+from suggestions.models import StaffUser, Suggestion
+from suggestions.privacy import disclosure
+from suggestions.routing.decision import route_text
+from suggestions.seed import demo_items, reference_data
+from suggestions.workflow import Status
 
 suggestions_cli = AppGroup("suggestions", help="Seed data, demo content and staff accounts.")
 classifier_cli = AppGroup("classifier", help="Retrain the routing model from staff corrections.")
@@ -38,9 +38,9 @@ def setup(demo: bool) -> None:
 
 
 def _seed(demo_accounts: bool) -> None:
-    report = seeding.seed_reference_data()
+    report = reference_data.seed_reference_data()
     if demo_accounts:
-        seeding.create_demo_accounts(report=report)
+        reference_data.create_demo_accounts(report=report)
     db.session.commit()
     click.echo(
         f"seeded {report.departments} departments, {report.categories} categories, "
@@ -61,7 +61,7 @@ def load_demo(count: int) -> None:
 
 def _load_demo(count: int) -> None:
     try:
-        added = demo.load_demo_suggestions(
+        added = demo_items.load_demo_suggestions(
             Path(current_app.config["CLASSIFIER_DATA_DIR"]),
             count=count,
             vault=current_app.extensions["phone_vault"],
@@ -76,27 +76,23 @@ def _load_demo(count: int) -> None:
 
 @suggestions_cli.command("route")
 @click.option(
-    "--follow", is_flag=True, help="Keep routing until stopped; a router that dies is replaced (what gunicorn starts)."
+    "--triage", is_flag=True, help="Also re-route what waits for manual dispatch, with today's rules and model."
 )
-@click.option("--poll", default=0.5, show_default=True, help="Seconds between looks when nothing waits.")
-@click.option("--parent-pid", type=int, default=None, help="Stop when this process (gunicorn's master) is gone.")
-@click.option("--nice", "niceness", default=10, show_default=True, help="Lower priority, so web requests come first.")
-def route(follow: bool, poll: float, parent_pid: int | None, niceness: int) -> None:
-    """Route suggestions the public form recorded (已受理) to a department queue or to manual dispatch."""
-    from suggestions import background_routing, logs
+def route(triage: bool) -> None:
+    """Route suggestions that wait unrouted (已受理), and with --triage re-route the manual queue.
 
-    if not follow:
-        total = 0
-        while handled := background_routing.route_waiting():
-            total += handled
+    An item the current rules and model are now sure about is dispatched; the rest stay for a dispatcher.
+    Each item is committed on its own, so a long run can be stopped at any point.
+    """
+    waiting = [Status.ACCEPTED, Status.NEEDS_TRIAGE] if triage else [Status.ACCEPTED]
+    ids = db.session.scalars(sa.select(Suggestion.id).where(Suggestion.status.in_(waiting)).order_by(Suggestion.id))
+    dispatched = 0
+    for suggestion_id in list(ids):
+        suggestion = db.session.get(Suggestion, suggestion_id)
+        routing.route(suggestion, route_text(suggestion.title, suggestion.body, suggestion.district_id))
+        dispatched += suggestion.status == Status.DISPATCHED
         db.session.commit()
-        click.echo(f"routed {total} suggestions")
-        return
-    # Its own log lines on stderr (next to gunicorn's), through the filter that masks personal numbers.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s [router %(process)d] %(levelname)s %(message)s")
-    logs.install()
-    os.nice(niceness)
-    background_routing.supervise(current_app._get_current_object(), parent_pid=parent_pid, poll_seconds=poll)
+    click.echo(f"routed {dispatched} suggestions to a department; the others wait for manual dispatch")
 
 
 @suggestions_cli.command("set-password")
@@ -117,7 +113,7 @@ def set_password(username: str, password: str) -> None:
 def anonymise(months: int | None) -> None:
     """Erase contact data of items closed longer ago than the retention period."""
     months = months or current_app.config["RETENTION_MONTHS"]
-    count = privacy_services.anonymise_closed(months)
+    count = disclosure.anonymise_closed(months)
     db.session.commit()
     click.echo(f"anonymised contact data of {count} suggestions closed more than {months} months ago")
 
@@ -125,7 +121,7 @@ def anonymise(months: int | None) -> None:
 @suggestions_cli.command("rotate-phone-key")
 def rotate_phone_key() -> None:
     """Re-encrypt stored phone numbers and sealed texts under the first key of PHONE_ENCRYPTION_KEYS."""
-    count = privacy_services.rotate_phone_key(current_app.extensions["phone_vault"])
+    count = disclosure.rotate_phone_key(current_app.extensions["phone_vault"])
     db.session.commit()
     click.echo(f"re-encrypted personal data of {count} suggestions under the primary key")
 
@@ -141,7 +137,7 @@ def rotate_phone_key() -> None:
 )
 def retrain(cv_repeats: int, tolerance: float) -> None:
     """Train on the base data plus all corrections; promote the new model only if it is not worse."""
-    from suggestions.retraining import retrain_from_corrections
+    from suggestions.routing.retraining import retrain_from_corrections
 
     outcome = retrain_from_corrections(
         Path(current_app.config["CLASSIFIER_MODEL_PATH"]),

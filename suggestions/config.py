@@ -1,7 +1,7 @@
 """Configuration read from the environment and the instance folder.
 
 Secrets come from environment variables or, for a local ``make run``, from
-``instance/secrets.toml`` which ``flask suggestions make-secrets`` creates once.
+``instance/secrets.toml`` which ``python -m suggestions.keys`` creates once.
 """
 
 from __future__ import annotations
@@ -85,20 +85,9 @@ class Config:
     LOGIN_LOCK_MINUTES = 15
     RETENTION_MONTHS = 24
 
-    TIMEZONE = "Asia/Shanghai"
-    TRACKING_PREFIX = "JDZ"
     PRIVACY_NOTICE_VERSION = "2026-01"
     # Used when neither configuration nor the model card gives a threshold.
     FALLBACK_CONFIDENCE_THRESHOLD = 0.6
-    # The public form routes before answering, except while its worker is busy (a burst): then it records and
-    # answers, and the router started by gunicorn.conf.py routes a moment later. See suggestions.request_rate.
-    BACKGROUND_ROUTING = "when-busy"
-    BUSY_REQUESTS = 5
-    BUSY_WINDOW_SECONDS = 0.25
-    # Staff are warned when an item has waited this long for the background router.
-    BACKGROUND_ROUTING_STALE_SECONDS = 120
-    # How long a worker keeps districts and campaigns before reading them again (suggestions.reference_cache).
-    REFERENCE_CACHE_SECONDS = 10
     # How often a worker checks whether a newer model was promoted.
     CLASSIFIER_RELOAD_SECONDS = 10
     QUEUE_PAGE_SIZE = 25

@@ -34,9 +34,13 @@ login_manager.login_message = "请先登录后再访问该页面。"
 login_manager.login_message_category = "warning"
 
 
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL lets readers work while a submission is written; foreign keys are off by default in SQLite."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    if _is_sqlite(dbapi_connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")

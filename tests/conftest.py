@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from app import create_app
 from classifier.config import REPLIES_FILE, TRAIN_FILE
 from classifier.train import train
-from suggestions import seeding
 from suggestions.extensions import db
+from suggestions.seed import reference_data as seeding
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,9 +47,6 @@ def make_config(database_uri: str, model_path: Path, **overrides) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "RATELIMIT_ENABLED": False,
-        # Recording (the form) and routing (the router) are tested apart; tests of the default, which routes
-        # before answering unless the worker is busy, ask for "when-busy" (tests/suggestions/test_request_rate.py).
-        "BACKGROUND_ROUTING": "always",
         **TEST_SECRETS,
         **overrides,
     }

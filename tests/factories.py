@@ -10,10 +10,10 @@ import factory
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from suggestions import clock, services
+from suggestions import clock, intake, routing
 from suggestions.extensions import db
-from suggestions.models import Category, Department, District, StaffUser
-from suggestions.routing import Candidate, RouteDecision
+from suggestions.models import Category, Department, District, StaffUser, Suggestion
+from suggestions.routing.decision import Candidate, RouteDecision
 from suggestions.workflow import Channel
 
 STAFF_PASSWORD = "correct horse battery"
@@ -99,11 +99,11 @@ def submit(
     actor: StaffUser | None = None,
     now=None,
     routed: bool = True,
-    **intake,
-) -> services.Receipt:
-    """Submit through the real intake service and commit; ``routed=False`` leaves it for the background router."""
-    receipt = services.submit_suggestion(
-        services.Intake(body=body, phone=phone, received_at=intake.pop("received_at", now or clock.now()), **intake),
+    **fields,
+) -> intake.Receipt:
+    """Submit through the real intake service and commit; ``routed=False`` leaves it 已受理, not yet routed."""
+    receipt = intake.submit(
+        intake.Intake(body=body, phone=phone, received_at=fields.pop("received_at", now or clock.now()), **fields),
         channel=channel,
         decision=decision_for(category, confidence) if routed else None,
         vault=vault,
@@ -112,3 +112,8 @@ def submit(
     )
     db.session.commit()
     return receipt
+
+
+def dispatch(suggestion: Suggestion, department: Department, *, actor: StaffUser, category=None, **kwargs):
+    """A dispatcher's route to ``department`` through the one route service (flushes; the test commits)."""
+    return routing.route(suggestion, RouteDecision.by_person(department, category), actor=actor, **kwargs)

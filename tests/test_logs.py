@@ -2,7 +2,7 @@
 
 import logging
 
-from suggestions import logs
+from suggestions.privacy import logfilter as logs
 
 
 def test_filter_masks_numbers_in_messages_and_arguments(caplog):

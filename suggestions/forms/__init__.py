@@ -1,8 +1,6 @@
 """Flask-WTF forms, one per screen.  Choice lists are filled by the views from the database."""
 
-from suggestions.forms.base import BODY_MAX, BODY_MIN, NAME_MAX, TITLE_MAX, FlaskForm
-from suggestions.forms.intake import HotlineCallForm, PredictForm, PublicSuggestionForm, RateForm, TrackForm
-from suggestions.forms.staff import (
+from suggestions.forms.casework_forms import (
     ActionForm,
     AdoptionForm,
     AssignForm,
@@ -22,6 +20,8 @@ from suggestions.forms.staff import (
     ReplyForm,
     RevealForm,
 )
+from suggestions.forms.fields import BODY_MAX, BODY_MIN, NAME_MAX, TITLE_MAX, FlaskForm
+from suggestions.forms.resident import HotlineCallForm, PredictForm, PublicSuggestionForm, RateForm, TrackForm
 
 __all__ = [
     "BODY_MAX",
@@ -54,7 +54,7 @@ __all__ = [
     "TrackForm",
 ]
 
-from suggestions.forms.admin import (  # noqa: E402
+from suggestions.forms.settings_forms import (  # noqa: E402
     CalendarDayForm,
     CampaignForm,
     ProjectForm,

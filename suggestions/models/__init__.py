@@ -1,5 +1,6 @@
 """Database models, one module per area; import them from here."""
 
+from suggestions.models.account import StaffUser
 from suggestions.models.base import UTCDateTime, utcnow
 from suggestions.models.modelversion import MODEL_STATES, ModelVersion
 from suggestions.models.reference import (
@@ -16,7 +17,6 @@ from suggestions.models.reference import (
     RoutingRule,
     TimeLimit,
 )
-from suggestions.models.staff import StaffUser
 from suggestions.models.suggestion import (
     ExtensionRequest,
     Note,

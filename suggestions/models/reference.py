@@ -201,7 +201,7 @@ class AuditEntry(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
-    actor: Mapped[StaffUser | None] = relationship(lazy="joined")  # noqa: F821  (defined in staff.py)
+    actor: Mapped[StaffUser | None] = relationship(lazy="joined")  # noqa: F821  (defined in account.py)
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.id} {self.action}>"

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from suggestions.extensions import db
+from suggestions.models.account import StaffUser
 from suggestions.models.base import UTCDateTime, created_at, enum_column, intpk
 from suggestions.models.reference import Campaign, Category, Department, District, Project
-from suggestions.models.staff import StaffUser
 from suggestions.workflow import (
     DEPARTMENT_STATUSES,
     OPEN_STATUSES,
@@ -32,6 +32,9 @@ class Suggestion(db.Model):
     __tablename__ = "suggestions"
 
     id: Mapped[intpk]
+    tracking_code: Mapped[str] = mapped_column(
+        sa.String(24), unique=True, comment="public code: year, nine random digits and a check digit"
+    )
     code_year: Mapped[int] = mapped_column(comment="year part of the public tracking code")
     campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "suggestion_channel"))
@@ -58,7 +61,9 @@ class Suggestion(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, comment="submission or call time")
     created_at: Mapped[created_at]
     operator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id"))
-    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(
+        sa.String(64), comment="unique per channel: the form's key, a partner's own id, a 12345 work-order number"
+    )
 
     predicted_category: Mapped[str | None] = mapped_column(sa.String(32))
     prediction_confidence: Mapped[float | None]
@@ -135,6 +140,7 @@ class Suggestion(db.Model):
             "project_id IS NULL OR adoption IN ('adopted', 'partially_adopted')", name="project_only_if_adopted"
         ),
         sa.CheckConstraint("return_count >= 0 AND callback_attempts >= 0", name="counts_not_negative"),
+        sa.UniqueConstraint("channel", "idempotency_key", name="uq_suggestions_channel_idempotency_key"),
         sa.Index("ix_suggestions_department_status_received", "department_id", "status", "received_at"),
         sa.Index("ix_suggestions_status_received", "status", "received_at"),
         sa.Index("ix_suggestions_department_due", "department_id", "due_at"),
@@ -154,10 +160,6 @@ class Suggestion(db.Model):
     @property
     def has_phone(self) -> bool:
         return self.phone_ciphertext is not None
-
-    @property
-    def tracking_code(self) -> str:
-        return f"JDZ-{self.code_year}-{self.id:06d}"
 
     def __repr__(self) -> str:
         return f"<Suggestion {self.id} {self.status}>"
@@ -272,6 +274,7 @@ class RouteCorrection(db.Model):
     predicted_handler_type: Mapped[str | None] = mapped_column(sa.String(16))
     corrected_handler_type: Mapped[str | None] = mapped_column(sa.String(16))
 
+    suggestion: Mapped[Suggestion] = relationship()
     actor: Mapped[StaffUser] = relationship(lazy="joined")
     predicted_department: Mapped[Department | None] = relationship(foreign_keys=[predicted_department_id])
     corrected_department: Mapped[Department | None] = relationship(foreign_keys=[corrected_department_id])

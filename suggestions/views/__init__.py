@@ -15,9 +15,9 @@ class IdConverter(IntegerConverter):
 
 
 def register_blueprints(app: Flask) -> None:
-    from suggestions.views import admin, api, auth, hotline, public, stats, triage
+    from suggestions.views import admin, api, dashboard, hotline, public, signin, triage
 
     app.url_map.converters["id"] = IdConverter
 
-    for module in (public, auth, hotline, triage, admin, stats, api):
+    for module in (public, signin, hotline, triage, admin, dashboard, api):
         app.register_blueprint(module.bp)

@@ -8,21 +8,21 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from suggestions import clock, queues, services
-from suggestions.auth import role_required
+from suggestions import clock, intake
 from suggestions.extensions import db, limiter
 from suggestions.forms import HotlineCallForm, PredictForm
+from suggestions.insight import queues
 from suggestions.models import Category, Department
-from suggestions.privacy import is_mobile, normalize_phone
-from suggestions.routing import RouteDecision, route_text
+from suggestions.privacy.vault import is_mobile, normalize_phone
+from suggestions.routing.decision import RouteDecision, route_text
 from suggestions.views.common import (
     active_categories,
     active_departments,
     district_choices,
     open_campaign,
     phone_vault,
-    submit_and_commit,
 )
+from suggestions.web.login import role_required
 from suggestions.workflow import STATUS_LABELS, Channel, Role, Urgency
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -40,16 +40,17 @@ def _call_form() -> HotlineCallForm:
     return form
 
 
-def _manual_route(form: HotlineCallForm) -> services.ManualRoute | None:
-    """Turn the operator's override into a route; None means follow the prediction."""
+def _operator_route(form: HotlineCallForm, decision: RouteDecision) -> RouteDecision:
+    """The operator's choice of department (or manual dispatch) and category over the proposal; without one the
+    proposal is applied as the model made it (automatic when confident, else manual dispatch)."""
     category = db.session.get(Category, form.category.data) if form.category.data else None
     if form.department.data == TRIAGE_CHOICE:
-        return services.ManualRoute(category=category, department=None)
+        return decision.chose(None, category)
     if form.department.data:
-        return services.ManualRoute(category=category, department=db.session.get(Department, int(form.department.data)))
+        return decision.chose(db.session.get(Department, int(form.department.data)), category)
     if category is not None:
-        return services.ManualRoute(category=category, department=category.department)
-    return None
+        return decision.chose(category.department, category)
+    return decision
 
 
 def _caller_key() -> str:
@@ -78,8 +79,8 @@ def new_call():
     if form.validate_on_submit():
         decision = route_text(form.title.data or "", form.body.data, form.district.data)
         if "preview" not in request.form:
-            receipt = submit_and_commit(
-                services.Intake(
+            receipt = intake.submit(
+                intake.Intake(
                     body=form.body.data,
                     title=form.title.data or "",
                     district_id=form.district.data,
@@ -93,11 +94,11 @@ def new_call():
                     confidential=form.confidential.data,
                 ),
                 channel=Channel.HOTLINE,
-                decision=decision,
+                decision=_operator_route(form, decision),
                 vault=phone_vault(),
                 actor=current_user,
-                manual_route=_manual_route(form),
             )
+            db.session.commit()
             suggestion = receipt.suggestion
             where = suggestion.department.name if suggestion.department else "待人工分拨"
             flash(f"已保存：追踪码 {suggestion.tracking_code}，已转「{where}」。请告知来电人追踪码。", "success")

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
-from suggestions import clock, queues, services
-from suggestions.errors import render_error
+from suggestions import casework, clock, intake
 from suggestions.extensions import csrf, db, limiter
 from suggestions.forms import PublicSuggestionForm, RateForm, TrackForm
-from suggestions.privacy import is_mobile, normalize_phone
-from suggestions.request_rate import route_in_background
-from suggestions.routing import route_text
-from suggestions.views.common import (
-    campaigns_exist,
-    district_choices,
-    open_campaign,
-    phone_vault,
-    submit_and_commit,
-    topic_choices,
-)
+from suggestions.insight import queues
+from suggestions.privacy.vault import is_mobile, normalize_phone
+from suggestions.routing.decision import route_text
+from suggestions.views.common import campaigns_exist, district_choices, open_campaign, phone_vault, topic_choices
+from suggestions.web.errors import render_error
 from suggestions.workflow import PUBLIC_STATUS_LABELS, Channel, Satisfaction, WorkflowError
 
 bp = Blueprint("public", __name__)
@@ -68,8 +63,9 @@ def _submit(channel: Channel):
     form = public_form(campaign)
     if request.method == "GET":
         form.idempotency_key.data = uuid.uuid4().hex
+        _visitor()
     if form.validate_on_submit():
-        intake = services.Intake(
+        given = intake.Intake(
             body=form.body.data,
             title=form.title.data or "",
             district_id=form.district.data,
@@ -78,12 +74,12 @@ def _submit(channel: Channel):
             phone=form.phone.data or None,
             consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
             campaign_id=campaign.id if campaign else None,
-            idempotency_key=_idempotency_key(form.idempotency_key.data),
+            idempotency_key=_idempotency_key(form),
             confidential=form.confidential.data,
         )
-        # On a busy worker the background router routes it a moment later (suggestions.request_rate).
-        decision = None if route_in_background() else route_text(intake.title, intake.body, intake.district_id)
-        receipt = submit_and_commit(intake, channel=channel, decision=decision, vault=phone_vault())
+        decision = route_text(given.title, given.body, given.district_id)
+        receipt = intake.submit(given, channel=channel, vault=phone_vault(), decision=decision)
+        db.session.commit()
         _remember_tracked(receipt.suggestion.id)
         return render_template("public/thanks.html", receipt=receipt), 200 if receipt.replayed else 201
     status = 400 if request.method == "POST" else 200
@@ -109,11 +105,27 @@ def rate_limited_submission(error):
     return render_template("public/submit.html", form=form, campaign=None, channel=channel), 429
 
 
-def _idempotency_key(value: str | None) -> str | None:
-    """Accept only keys this page could have issued; anything else means no key."""
-    if value and len(value) == 32 and all(ch in "0123456789abcdef" for ch in value):
-        return value
-    return None
+def _visitor() -> str:
+    """A random id for this browser, kept in its session cookie."""
+    if "visitor" not in session:
+        session["visitor"] = secrets.token_hex(16)
+    return session["visitor"]
+
+
+def _idempotency_key(form: PublicSuggestionForm) -> str | None:
+    """The key that makes a double click or a retry store one suggestion, not two.
+
+    It binds the form's one-time key to this browser and to what was typed: the same form sent again by the
+    same visitor is the same submission; another visitor replaying the key, or the same visitor sending other
+    text, makes a new one.  A key this page could not have issued means no key.
+    """
+    value = form.idempotency_key.data
+    if not (value and len(value) == 32 and all(ch in "0123456789abcdef" for ch in value)):
+        return None
+    typed = "\x1f".join(
+        str(part or "") for part in (form.title.data, form.body.data, form.district.data, form.phone.data)
+    )
+    return hashlib.sha256(f"{_visitor()}\x1f{value}\x1f{typed}".encode()).hexdigest()
 
 
 def _remember_tracked(suggestion_id: int) -> None:
@@ -142,9 +154,7 @@ def _verified_suggestion(code: str, credential: str):
     suggestion = db.session.scalar(query) if query is not None else None
     if suggestion is None:
         return None
-    digits = "".join(ch for ch in credential if ch.isdigit())
-    value = digits if len(credential.strip()) == 4 and len(digits) == 4 else services.normalize_secret(credential)
-    return suggestion if services.verify_access(phone_vault(), suggestion.access_hash, value) else None
+    return suggestion if intake.verify_access(phone_vault(), suggestion.access_hash, credential) else None
 
 
 def _tracked(code: str):
@@ -167,7 +177,7 @@ def status(code: str):
 def _render_status(suggestion, rate_form, status_code: int = 200):
     events = db.session.scalars(queues.timeline(suggestion.id)).all()
     replies = db.session.scalars(queues.public_replies(suggestion)).all()
-    can_rate = services.answered(suggestion) and suggestion.resident_rating is None
+    can_rate = casework.answered(suggestion) and suggestion.resident_rating is None
     return render_template(
         "public/status.html",
         suggestion=suggestion,
@@ -186,7 +196,7 @@ def rate(code: str):
     if not form.validate_on_submit():
         return _render_status(suggestion, form, 400)
     try:
-        services.rate(suggestion, Satisfaction(form.rating.data), comment=form.comment.data or "")
+        casework.rate(suggestion, Satisfaction(form.rating.data), comment=form.comment.data or "")
     except WorkflowError as exc:
         db.session.rollback()
         flash(exc.message, "error")

@@ -16,8 +16,8 @@ import flask_migrate
 import pytest
 
 from app import create_app
-from suggestions import seeding
 from suggestions.extensions import db
+from suggestions.seed import reference_data as seeding
 from tests import factories
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database_uri, make_config
 

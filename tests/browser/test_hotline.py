@@ -41,7 +41,7 @@ def test_operator_enters_a_call_with_the_keyboard_only(live_server, desk_page):
     page.wait_for_load_state()
 
     flash = page.locator(".flash--success").inner_text()
-    assert re.search(r"追踪码 JDZ-\d{4}-\d{6}", flash) and "市交通运输委员会" in flash
+    assert re.search(r"追踪码 JDZ-\d{4}-\d{5}-\d{5}", flash) and "市交通运输委员会" in flash
     assert page.evaluate("document.activeElement.name") == "phone"
     assert page.locator("[name=phone]").input_value() == ""
     assert page.locator("[name=district]").input_value() == ""

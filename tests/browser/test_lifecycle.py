@@ -51,7 +51,7 @@ def test_officer_signs_and_replies_resident_sees_and_rates_then_callback_closes(
 
     resident.goto(base_url + "/track")
     resident.get_by_label("追踪码").fill(code)
-    resident.get_by_label("手机号后四位或查询密钥").fill("3333")
+    resident.get_by_label("手机号码或查询密钥").fill("13822223333")
     resident.get_by_role("button", name="查询").click()
     assert "预计明年三季度开工" in resident.content()
     resident.get_by_label("满意", exact=True).check()

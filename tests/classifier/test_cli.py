@@ -8,7 +8,7 @@ import pytest
 
 from classifier import artifacts
 from classifier.__main__ import main
-from suggestions.seeding import load_seed_file
+from suggestions.seed.reference_data import load_seed_file
 from tests.conftest import ROOT
 
 

@@ -1,7 +1,7 @@
 import pytest
 import sqlalchemy as sa
 
-from suggestions import services
+from suggestions import casework
 from suggestions.extensions import db
 from suggestions.models import SuggestionEvent
 from suggestions.workflow import Status
@@ -30,11 +30,11 @@ def housing_item(seeded, vault, staff):
         officer, dispatcher = staff["officer"], staff["dispatcher"]
         path = [Status.SIGNED, Status.IN_PROGRESS, Status.REPLIED, Status.CALLBACK_PENDING, Status.CLOSED]
         steps = {
-            Status.SIGNED: lambda s: services.sign(s, actor=officer),
-            Status.IN_PROGRESS: lambda s: services.start(s, actor=officer),
-            Status.REPLIED: lambda s: services.reply(s, "经研究，已将您的建议纳入老旧小区改造计划。", actor=officer),
-            Status.CALLBACK_PENDING: lambda s: services.approve_reply(s, actor=dispatcher),
-            Status.CLOSED: lambda s: services.record_callback(s, "satisfied", actor=staff["operator"]),
+            Status.SIGNED: lambda s: casework.sign(s, actor=officer),
+            Status.IN_PROGRESS: lambda s: casework.start(s, actor=officer),
+            Status.REPLIED: lambda s: casework.reply(s, "经研究，已将您的建议纳入老旧小区改造计划。", actor=officer),
+            Status.CALLBACK_PENDING: lambda s: casework.approve_reply(s, actor=dispatcher),
+            Status.CLOSED: lambda s: casework.record_callback(s, "satisfied", actor=staff["operator"]),
         }
         if status != Status.DISPATCHED:
             for step in path[: path.index(status) + 1]:

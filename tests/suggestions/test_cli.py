@@ -94,5 +94,23 @@ def test_route_command_routes_everything_waiting_and_says_how_many(runner, app):
     for _ in range(3):
         factories.submit(vault, body="小区门口的公交线路太少，建议增加公交班次并增设站点。", routed=False)
     result = runner.invoke(args=["suggestions", "route"])
-    assert result.exit_code == 0 and "routed 3 suggestions" in result.output
-    assert Status.ACCEPTED not in set(db.session.scalars(sa.select(Suggestion.status)))
+    assert result.exit_code == 0 and "routed 3 suggestions to a department" in result.output
+    assert set(db.session.scalars(sa.select(Suggestion.status))) == {Status.DISPATCHED}
+
+
+def test_route_triage_dispatches_what_the_model_now_decides(runner, app):
+    """A bulk re-route: items that went to manual dispatch while no model was loaded are routed again."""
+    from suggestions.models import SuggestionEvent
+
+    runner.invoke(args=["suggestions", "seed"])
+    vault = app.extensions["phone_vault"]
+    waiting = factories.submit(
+        vault, category=None, body="小区门口的公交线路太少，建议增加公交班次并增设站点。"
+    ).suggestion
+    assert waiting.status == Status.NEEDS_TRIAGE
+    result = runner.invoke(args=["suggestions", "route", "--triage"])
+    assert result.exit_code == 0 and "routed 1 suggestions to a department" in result.output
+    db.session.refresh(waiting)
+    assert waiting.status == Status.DISPATCHED and waiting.department.name == "市交通运输委员会"
+    last = db.session.scalars(sa.select(SuggestionEvent).order_by(SuggestionEvent.id.desc())).first()
+    assert (last.action, last.from_status, last.actor_kind) == ("auto_dispatch", Status.NEEDS_TRIAGE, "system")

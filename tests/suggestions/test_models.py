@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from suggestions.extensions import db
+from suggestions.intake.tracking import new_tracking_code
 from suggestions.models import StaffUser, Suggestion
 from suggestions.workflow import Channel, Status
 from tests import factories
@@ -14,6 +15,7 @@ from tests import factories
 
 def bare_suggestion(**overrides) -> Suggestion:
     values = dict(
+        tracking_code=new_tracking_code(2026),
         code_year=2026,
         channel=Channel.WEB,
         status=Status.ACCEPTED,

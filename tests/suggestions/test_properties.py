@@ -8,15 +8,15 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from suggestions import services
+from suggestions import intake
 from suggestions.extensions import db
+from suggestions.intake.submission import storable_text
 from suggestions.models import Suggestion, SuggestionEvent
-from suggestions.privacy import is_mobile, mask_phone, normalize_phone, scrub_text
-from suggestions.routing import RouteDecision
-from suggestions.services.intake import storable_text
-from suggestions.workdays import WorkdayCalendar
+from suggestions.privacy.scrubbing import scrub_text
+from suggestions.privacy.vault import is_mobile, mask_phone, normalize_phone
+from suggestions.routing.decision import RouteDecision
 from suggestions.workflow import Channel
-from tests import factories
+from suggestions.workflow.workdays import WorkdayCalendar
 
 # The database and app persist across examples of one test; each example checks its own deltas.
 SHARED_STATE = settings(
@@ -89,11 +89,9 @@ def test_working_days_move_forward_onto_working_days(start, count):
     phone=st.one_of(st.none(), st.just("13812345678")),
 )
 def test_intake_service_stores_the_masked_text_with_its_events(app, seeded, decision, events, body, phone):
-    """Routed at once (the ORM path) or only recorded (plain INSERTs): the same text is stored either way."""
+    """Routed at once or left 已受理: any text is stored masked, with its events, never half-written."""
     vault = app.extensions["phone_vault"]
-    receipt = services.submit_suggestion(
-        services.Intake(body=body, phone=phone), channel=Channel.WEB, decision=decision, vault=vault
-    )
+    receipt = intake.submit(intake.Intake(body=body, phone=phone), channel=Channel.WEB, decision=decision, vault=vault)
     db.session.flush()
     suggestion = receipt.suggestion
     assert suggestion.body == scrub_text(storable_text(body))
@@ -103,25 +101,6 @@ def test_intake_service_stores_the_masked_text_with_its_events(app, seeded, deci
     assert len(db.session.scalars(suggestion.events.select()).all()) == events
     assert (receipt.secret is None) == (phone is not None)
     db.session.rollback()
-
-
-def test_concurrent_duplicate_returns_the_first_receipt(app, seeded, monkeypatch):
-    """The service's look-up can miss a twin committed a moment earlier; the unique key catches it."""
-    from suggestions.views.common import submit_and_commit
-
-    vault = app.extensions["phone_vault"]
-    first = factories.submit(vault, category=None, idempotency_key="b" * 32).suggestion
-    lookups = iter([None])  # the racing request does not see the first one yet
-    real = services.find_by_idempotency_key
-    monkeypatch.setattr(services.intake, "find_by_idempotency_key", lambda key: next(lookups, None) or real(key))
-    receipt = submit_and_commit(
-        services.Intake(body="同一份表单的第二次提交，内容相同。", idempotency_key="b" * 32),
-        channel=Channel.WEB,
-        decision=RouteDecision(),
-        vault=vault,
-    )
-    assert receipt.replayed and receipt.suggestion.id == first.id
-    assert count(Suggestion) == 1
 
 
 @pytest.mark.parametrize("days", [0, -1])

@@ -3,9 +3,9 @@
 from flask import Blueprint, render_template
 
 from suggestions import clock
-from suggestions.auth import role_required
-from suggestions.workdays import years_needing_setup
+from suggestions.web.login import role_required
 from suggestions.workflow import Role
+from suggestions.workflow.workdays import years_needing_setup
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -16,4 +16,4 @@ def index():
     return render_template("admin/index.html", missing_years=years_needing_setup(clock.local_today()))
 
 
-from suggestions.views.admin import audit, content, models, routing, settings, staff  # noqa: E402,F401  (routes register on bp)
+from suggestions.views.admin import audit, content, routing_table, settings, staff, versions  # noqa: E402,F401  (routes register on bp)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import render_template
 
-from suggestions.auth import role_required
 from suggestions.extensions import db
 from suggestions.models import AuditEntry, SuggestionEvent
 from suggestions.views.admin import bp
+from suggestions.web.login import role_required
 from suggestions.workflow import Action, Role
 
 

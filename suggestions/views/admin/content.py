@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
-from suggestions.auth import role_required
 from suggestions.extensions import db
 from suggestions.forms import CampaignForm, ProjectForm, ReplyTemplateForm
 from suggestions.models import Campaign, Project, ReplyTemplate
-from suggestions.services import admin as admin_services
 from suggestions.views.admin import bp
-from suggestions.views.triage.access import category_choices, department_choices
+from suggestions.views.triage.visibility import category_choices, department_choices
+from suggestions.web import settings_admin as admin_services
+from suggestions.web.login import role_required
 from suggestions.workflow import Role, Status, WorkflowError
 
 

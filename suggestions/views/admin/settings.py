@@ -8,15 +8,15 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
 from suggestions import clock
-from suggestions.auth import role_required
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, CalendarDayForm, TimeLimitForm
 from suggestions.models import CalendarDay, TimeLimit
-from suggestions.services import admin as admin_services
 from suggestions.views.admin import bp
-from suggestions.views.triage.access import category_choices
-from suggestions.workdays import package_covers
+from suggestions.views.triage.visibility import category_choices
+from suggestions.web import settings_admin as admin_services
+from suggestions.web.login import role_required
 from suggestions.workflow import Role, Step, TimeUnit, Urgency
+from suggestions.workflow.workdays import package_covers
 
 
 def _limit_form() -> TimeLimitForm:

@@ -6,13 +6,13 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from suggestions.auth import role_required
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, StaffForm
 from suggestions.models import Department, StaffUser
-from suggestions.services import admin as admin_services
 from suggestions.views.admin import bp
-from suggestions.views.triage.access import department_choices
+from suggestions.views.triage.visibility import department_choices
+from suggestions.web import settings_admin as admin_services
+from suggestions.web.login import role_required
 from suggestions.workflow import Role, WorkflowError
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("triage", __name__)
 
-from suggestions.views.triage import actions, detail, export, queues  # noqa: E402,F401  (routes register on bp)
+from suggestions.views.triage import actions, detail, export, lists  # noqa: E402,F401  (routes register on bp)

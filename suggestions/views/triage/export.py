@@ -8,18 +8,19 @@ import io
 from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_login import current_user
 
-from suggestions import clock, queues
-from suggestions.auth import role_required
-from suggestions.deadlines import deadline_state
+from suggestions import clock
 from suggestions.extensions import db
 from suggestions.forms import ReasonForm
-from suggestions.privacy import mask_phone
-from suggestions.services.privacy import record_audit
+from suggestions.insight import queues
+from suggestions.privacy.disclosure import record_audit
+from suggestions.privacy.vault import mask_phone
 from suggestions.views.common import phone_vault
 from suggestions.views.triage import bp
-from suggestions.views.triage.access import STAFF
-from suggestions.views.triage.queues import _filter_form, _queue_filter, due_soon_window
+from suggestions.views.triage.lists import _filter_form, _queue_filter, due_soon_window
+from suggestions.views.triage.visibility import STAFF
+from suggestions.web.login import role_required
 from suggestions.workflow import STATUS_LABELS, Role
+from suggestions.workflow.deadlines import deadline_state
 
 MAX_ROWS = 20_000
 HEADER = [

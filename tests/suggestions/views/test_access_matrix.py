@@ -17,7 +17,6 @@ MATRIX = [
     ("GET", "/work/review", {"operator": 403, "dispatcher": 200, "officer": 403, "admin": 200}),
     ("GET", "/work/extensions", {"operator": 403, "dispatcher": 200, "officer": 403, "admin": 200}),
     ("GET", "/work/callbacks", {"operator": 200, "dispatcher": 200, "officer": 403, "admin": 200}),
-    ("POST", "/triage/route-waiting", {"operator": 403, "dispatcher": 303, "officer": 403, "admin": 303}),
     ("GET", "/work/nonsense", {"operator": 404, "dispatcher": 404, "officer": 404, "admin": 404}),
     ("GET", "/stats/", {"operator": 403, "dispatcher": 200, "officer": 403, "admin": 200}),
     ("GET", "/admin/", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 200}),

@@ -86,15 +86,15 @@ def test_admin_overview_warns_about_years_without_holiday_data(admin):
     assert "系统管理" in html
     from datetime import date
 
-    from suggestions.workdays import package_covers
+    from suggestions.workflow.workdays import package_covers
 
     if not package_covers(date.today().year + 1):
         assert f"{date.today().year + 1}年的法定节假日和调休安排尚未录入" in html
 
 
 def test_time_limits_are_edited_and_used_for_new_items(admin, app):
-    from suggestions.deadlines import limit_for
     from suggestions.workflow import Step, Urgency
+    from suggestions.workflow.deadlines import limit_for
 
     transport = factories.category_coded("交通运输")
     response = admin.post(
@@ -115,7 +115,7 @@ def test_time_limits_are_edited_and_used_for_new_items(admin, app):
 def test_calendar_days_are_added_for_uncovered_years(admin):
     from datetime import date
 
-    from suggestions.workdays import load_calendar
+    from suggestions.workflow.workdays import load_calendar
 
     response = admin.post("/admin/calendar", data={"day": "2099-01-02", "is_workday": "0", "note": "元旦"})
     assert response.status_code == 303
@@ -221,7 +221,7 @@ def test_keyword_rules_are_edited_and_used(admin, app):
         },
     )
     assert response.status_code == 303
-    from suggestions import routing
+    from suggestions.routing import decision as routing
 
     matched = routing.match_rule("下雨后路口积水严重", None, routing.active_rules())
     assert matched[0].department == water

@@ -2,8 +2,9 @@
 
 import pytest
 
-from suggestions import services, stats
+from suggestions import casework, routing
 from suggestions.extensions import db
+from suggestions.insight import metrics as stats
 from suggestions.workflow import Status
 
 
@@ -13,9 +14,9 @@ def test_department_figures(app, housing_item, staff):
     from suggestions import clock
 
     closed = housing_item(Status.CALLBACK_PENDING)
-    services.record_callback(closed, "satisfied", actor=staff["operator"])
+    casework.record_callback(closed, "satisfied", actor=staff["operator"])
     returned = housing_item()
-    services.return_item(returned, actor=staff["officer"], reason="不属于本部门")
+    casework.return_item(returned, actor=staff["officer"], reason="不属于本部门")
     housing_item(Status.SIGNED)
     db.session.commit()
     now = clock.now()
@@ -47,7 +48,7 @@ def test_routing_figures(app, staff, vault):
 
     auto = factories.submit(vault, category=factories.category_coded("交通运输"), confidence=0.9).suggestion
     manual = factories.submit(vault, category=None).suggestion
-    services.correct_route(
+    routing.correct_route(
         manual,
         actor=staff["dispatcher"],
         category=factories.category_coded("城乡建设"),

@@ -42,8 +42,9 @@ def test_action_on_the_wrong_state_is_refused_with_a_message_and_changes_nothing
     suggestion = housing_item()
     before = len(events_of(suggestion))
     response = post(officer, suggestion, "reply", body="还没签收就直接答复市民的建议")
-    page = officer.get(response.headers["Location"]).get_data(as_text=True)
-    assert "当前状态为「已派单」，不能执行「答复」" in page
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "操作未完成" in page and "当前状态为「已派单」，不能执行「答复」" in page
     db.session.refresh(suggestion)
     assert suggestion.status == Status.DISPATCHED and len(events_of(suggestion)) == before
 
@@ -51,9 +52,23 @@ def test_action_on_the_wrong_state_is_refused_with_a_message_and_changes_nothing
 def test_missing_reason_is_refused(officer, housing_item):
     suggestion = housing_item()
     response = post(officer, suggestion, "return", reason="")
-    assert "请填写原因" in officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "请填写原因" in page
+    # The field itself is marked, and the panel is open (not a collapsed <details>) so the error is seen.
+    assert 'id="return-reason"' in page and 'aria-invalid="true"' in page
+    assert '<section class="card action-panel action-panel--return"' in page
     db.session.refresh(suggestion)
     assert suggestion.status == Status.DISPATCHED
+
+
+def test_a_refused_reply_is_shown_again_with_the_typed_text(officer, housing_item):
+    suggestion = housing_item(Status.SIGNED)
+    response = post(officer, suggestion, "reply", body="太短了")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "太短了</textarea>" in page and "答复内容应为 10–" in page
+    assert 'aria-invalid="None"' not in page and 'aria-describedby="None"' not in page
 
 
 def test_return_goes_back_to_the_queue_because_the_item_is_gone(officer, housing_item):
@@ -131,8 +146,10 @@ def test_dispatcher_merges_by_tracking_code(dispatcher, housing_item):
 
 def test_merge_with_an_unknown_code_is_refused(dispatcher, housing_item):
     duplicate = housing_item()
-    response = post(dispatcher, duplicate, "merge", master_code="JDZ-2026-999999", reason="重复")
-    assert "找不到该追踪码" in dispatcher.get(response.headers["Location"]).get_data(as_text=True)
+    response = post(dispatcher, duplicate, "merge", master_code="JDZ-2026-12345-67897", reason="重复")
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "找不到该追踪码" in page and 'value="JDZ-2026-12345-67897"' in page
 
 
 def test_adoption_links_a_project(dispatcher, housing_item):
@@ -169,8 +186,8 @@ class TestReveal:
         suggestion = housing_item()
         auth.login(staff["operator"])
         response = client.post(f"/suggestions/{suggestion.id}/reveal", data={"reveal-reason": ""})
-        assert response.status_code == 303
-        assert "13812345678" not in client.get(response.headers["Location"]).get_data(as_text=True)
+        assert response.status_code == 400
+        assert "13812345678" not in response.get_data(as_text=True) and "请填写原因" in response.get_data(as_text=True)
 
 
 def test_bulk_sign_and_assign(officer, staff, housing_item):
@@ -191,7 +208,7 @@ def test_bulk_ignores_other_departments_items(officer, app, seeded):
 
 
 def test_reply_template_is_offered_to_officers(officer, housing_item):
-    from suggestions import seeding
+    from suggestions.seed import reference_data as seeding
 
     seeding.seed_reference_data()
     db.session.commit()

@@ -47,8 +47,9 @@ def test_no_reveal_for_items_without_a_phone(client, auth, staff, housing_item):
 
 
 def test_detail_and_triage_list_show_the_proposed_department_its_reason_and_candidates(client, auth, staff, app):
+    from suggestions import intake
     from suggestions.extensions import db
-    from suggestions.handler_routing import Directory, HandlerView, department_candidates, handler_route
+    from suggestions.routing.handlers import Directory, HandlerView, department_candidates, handler_route
     from tests import factories
 
     housing = factories.category_coded("城乡建设")
@@ -68,11 +69,11 @@ def test_detail_and_triage_list_show_the_proposed_department_its_reason_and_cand
         district=district,
         directory=directory,
     )
-    from suggestions import services
+
     from suggestions.workflow import Channel
 
-    receipt = services.submit_suggestion(
-        services.Intake(body="小区门口道路坑洼，下雨积水严重，希望尽快修补。", district_id=district.id),
+    receipt = intake.submit(
+        intake.Intake(body="小区门口道路坑洼，下雨积水严重，希望尽快修补。", district_id=district.id),
         channel=Channel.WEB,
         decision=decision,
         vault=app.extensions["phone_vault"],
@@ -88,3 +89,35 @@ def test_detail_and_triage_list_show_the_proposed_department_its_reason_and_cand
     assert f'<option selected value="{government.id}">河西区人民政府</option>' in html  # confirming is one click
     triage = client.get("/work/triage").get_data(as_text=True)
     assert "派往 河西区人民政府" in triage and "市住房和城乡建设委员会" in triage
+
+
+def panel_order(client, suggestion) -> list[str]:
+    import re
+
+    html = client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    return re.findall(r'id="panel-([a-z_]+)"', html)
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "first"),
+    [
+        ("officer", Status.DISPATCHED, ["sign"]),
+        ("officer", Status.SIGNED, ["reply"]),
+        ("officer", Status.IN_PROGRESS, ["reply"]),
+        ("dispatcher", Status.REPLIED, ["approve_reply", "send_back"]),
+        ("operator", Status.CALLBACK_PENDING, ["callback"]),
+    ],
+)
+def test_the_main_action_of_the_state_comes_first(client, auth, staff, housing_item, role, status, first):
+    suggestion = housing_item(status)
+    auth.login(staff[role])
+    assert panel_order(client, suggestion)[: len(first)] == first
+
+
+def test_a_dispatcher_sees_dispatch_first_in_the_manual_queue(client, auth, staff, vault):
+    from tests import factories
+
+    suggestion = factories.submit(vault, category=None).suggestion
+    auth.login(staff["dispatcher"])
+    order = panel_order(client, suggestion)
+    assert order[0] == "dispatch" and order.index("note") > order.index("reject")

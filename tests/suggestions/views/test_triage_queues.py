@@ -2,6 +2,7 @@
 
 import pytest
 
+from suggestions import casework
 from suggestions.extensions import db
 from suggestions.workflow import Status
 from tests import factories
@@ -151,7 +152,7 @@ def test_staff_pages_need_login(client, seeded, path):
 
 
 def test_manual_queue_warns_when_no_model_is_loaded(client, auth, staff, items, app, tmp_path):
-    from suggestions.routing import ModelHolder
+    from suggestions.routing.serving import ModelHolder
 
     app.extensions["classifier"] = ModelHolder(tmp_path / "missing.joblib", 0)
     auth.login(staff["dispatcher"])
@@ -216,14 +217,14 @@ class TestFiltersAndSearch:
         assert suggestion.tracking_code in html and "即将超期" in html
 
     def test_filters_by_status_channel_district_and_assignee(self, officer, vault, seeded, staff):
-        from suggestions import services
+
         from suggestions.workflow import Channel
 
         housing = factories.category_coded("城乡建设")
         hexi = factories.district_named("河西区")
         a = factories.submit(vault, category=housing, district_id=hexi.id).suggestion
         b = factories.submit(vault, category=housing, channel=Channel.QR).suggestion
-        services.sign(a, actor=staff["officer"])
+        casework.sign(a, actor=staff["officer"])
         db.session.commit()
         assert b.tracking_code not in officer.get("/queue?status=signed").get_data(as_text=True)
         assert a.tracking_code in officer.get(f"/queue?district={hexi.id}").get_data(as_text=True)
@@ -268,30 +269,3 @@ class TestFiltersAndSearch:
         third = officer.get("/queue?page=3").get_data(as_text=True)
         assert codes[0] in first and codes[4] not in first
         assert codes[4] in third and "第 3 / 3 页" in third
-
-
-def test_dispatchers_are_told_when_the_background_router_stalls_and_can_route_by_hand(
-    app, client, auth, staff, items, vault
-):
-    from datetime import timedelta
-
-    from suggestions import clock
-
-    waiting = factories.submit(
-        vault,
-        body="小区门口的公交线路太少，早高峰公交车班次间隔太长，建议增加公交班次。",
-        routed=False,
-        now=clock.now() - timedelta(minutes=10),
-    ).suggestion
-    fresh = factories.submit(vault, routed=False)  # a moment old: no warning for that alone
-    auth.login(staff["dispatcher"])
-    page = client.get("/triage").get_data(as_text=True)
-    assert "2 条新建议等待自动分拨已超过 2 分钟" in page and "立即自动分拨" in page
-
-    response = client.post("/triage/route-waiting")
-    assert response.status_code == 303
-    assert "已自动分拨 2 条建议。" in client.get("/triage").get_data(as_text=True)
-    db.session.refresh(waiting)
-    assert waiting.status in (Status.DISPATCHED, Status.NEEDS_TRIAGE)
-    assert fresh.suggestion.status != Status.ACCEPTED
-    assert "等待自动分拨" not in client.get("/triage").get_data(as_text=True)

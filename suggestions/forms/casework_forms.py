@@ -1,0 +1,193 @@
+"""Forms staff use on queues and on the suggestion page."""
+
+from __future__ import annotations
+
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from suggestions.forms.fields import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, clean_text, options, strip
+from suggestions.models.reference import HANDLER_TYPES
+from suggestions.workflow import Adoption, Satisfaction, Urgency
+
+REASON_MAX = 500
+
+
+class LoginForm(FlaskForm):
+    username = StringField("账号", filters=[strip], validators=[DataRequired("请填写账号。"), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired("请填写密码。"), Length(max=128)])
+
+
+class ActionForm(FlaskForm):
+    """An action with nothing to fill in; ``queue`` says where "next in queue" continues."""
+
+    queue = HiddenField()
+
+
+class ReasonForm(ActionForm):
+    reason = TextAreaField(
+        "原因",
+        filters=[strip],
+        validators=[DataRequired("请填写原因。"), ChineseLength(max=REASON_MAX, label="原因")],
+    )
+
+
+class OptionalReasonForm(ActionForm):
+    reason = TextAreaField(
+        "说明（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=REASON_MAX, label="说明")]
+    )
+
+
+class ReplyForm(ActionForm):
+    body = TextAreaField(
+        "答复内容",
+        filters=[strip],
+        validators=[DataRequired("请填写答复内容。"), ChineseLength(10, BODY_MAX, label="答复内容"), clean_text],
+    )
+
+
+class NoteForm(ActionForm):
+    body = TextAreaField(
+        "内部备注",
+        filters=[strip],
+        validators=[DataRequired("请填写备注内容。"), ChineseLength(max=BODY_MAX, label="备注")],
+    )
+
+
+class ExtensionForm(ReasonForm):
+    working_days = IntegerField(
+        "延期工作日",
+        validators=[
+            InputRequired("请填写延期天数。"),
+            NumberRange(1, 15, "延期天数应为 1–15 个工作日。"),
+        ],
+    )
+
+
+class DispatchForm(ActionForm):
+    department = IdSelectField("承办部门", validators=[InputRequired("请选择承办部门。")])
+    category = IdSelectField("类别", validators=[Optional()])
+    urgency = SelectField(
+        "紧急程度",
+        choices=options([("", "不变")] + [(u.value, u.label) for u in Urgency]),
+        validators=[Optional()],
+    )
+    reason = StringField("说明", filters=[strip], validators=[Optional(), Length(max=REASON_MAX)])
+
+    def validate_department(self, field):
+        if field.data is None:
+            raise ValidationError("请选择承办部门。")
+
+
+class AssignForm(ActionForm):
+    assignee = IdSelectField("指派给", validators=[InputRequired("请选择承办人。")])
+
+    def validate_assignee(self, field):
+        if field.data is None:
+            raise ValidationError("请选择承办人。")
+
+
+class CorrectRouteForm(ReasonForm):
+    category = IdSelectField("正确的类别", validators=[InputRequired("请选择正确的类别。")])
+    department = IdSelectField("正确的承办部门（选填）", validators=[Optional()])
+
+    def validate_category(self, field):
+        if field.data is None:
+            raise ValidationError("请选择正确的类别。")
+
+
+class MergeForm(ReasonForm):
+    master_code = StringField(
+        "并入的主件追踪码", filters=[strip], validators=[DataRequired("请填写主件追踪码。"), Length(max=32)]
+    )
+
+
+class CallbackForm(ActionForm):
+    outcome = RadioField(
+        "回访结果",
+        choices=options([(s.value, s.label) for s in Satisfaction]),
+        validators=[InputRequired("请选择回访结果。")],
+    )
+    note = TextAreaField(
+        "回访记录", filters=[strip], validators=[Optional(), ChineseLength(max=REASON_MAX, label="回访记录")]
+    )
+
+
+class AdoptionForm(ActionForm):
+    outcome = RadioField(
+        "采纳评估",
+        choices=options([(a.value, a.label) for a in Adoption]),
+        validators=[InputRequired("请选择评估结果。")],
+    )
+    project = IdSelectField("关联的民心工程项目", validators=[Optional()])
+    reason = TextAreaField(
+        "说明", filters=[strip], validators=[Optional(), ChineseLength(max=REASON_MAX, label="说明")]
+    )
+
+
+class BulkForm(FlaskForm):
+    """Bulk sign-for or assignment on a queue page."""
+
+    ids = SelectMultipleField("选择的工单", coerce=int, validate_choice=False)
+    operation = SelectField("批量操作", choices=options([("sign", "批量签收"), ("assign", "批量指派")]))
+    assignee = IdSelectField("指派给", validators=[Optional()])
+
+    def validate_ids(self, field):
+        if not field.data:
+            raise ValidationError("请先勾选工单。")
+        if any(not 0 < item < 2**53 for item in field.data):
+            raise ValidationError("工单编号不正确。")
+        if len(field.data) > 100:
+            raise ValidationError("一次最多处理 100 件工单。")
+
+
+class QueueFilterForm(FlaskForm):
+    """Filters on a queue page; read from the query string, so no CSRF token."""
+
+    class Meta(FlaskForm.Meta):
+        csrf = False
+
+    q = StringField("搜索", filters=[strip], validators=[Optional(), Length(max=50)])
+    status = SelectField("状态", validators=[Optional()])
+    deadline = SelectField(
+        "时限", choices=options([("", "全部"), ("overdue", "超期"), ("due_soon", "即将超期")]), validators=[Optional()]
+    )
+    category = IdSelectField("类别", validators=[Optional()])
+    district = IdSelectField("所在区", validators=[Optional()])
+    channel = SelectField("渠道", validators=[Optional()])
+    assignee = SelectField("承办人", validators=[Optional()])
+    department = IdSelectField("承办部门", validators=[Optional()])
+    received_from = DateField("受理日期从", validators=[Optional()])
+    received_to = DateField("至", validators=[Optional()])
+    sort = SelectField(
+        "排序",
+        choices=options(
+            [("received", "受理时间（早→晚）"), ("-received", "受理时间（晚→早）"), ("due", "到期时间（近→远）")]
+        ),
+        validators=[Optional()],
+    )
+
+
+class RevealForm(ReasonForm):
+    pass
+
+
+class CategoryRouteForm(FlaskForm):
+    department = IdSelectField("承办部门", validators=[Optional()])
+
+
+class DepartmentTypeForm(FlaskForm):
+    handler_type = SelectField(
+        "承办类型",
+        choices=options((t, t) for t in HANDLER_TYPES),
+        validators=[DataRequired(message="请选择承办类型。")],
+    )

@@ -1,0 +1,182 @@
+"""Forms residents and operators fill in."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from suggestions import clock
+from suggestions.forms.fields import (
+    BODY_MAX,
+    BODY_MIN,
+    NAME_MAX,
+    TITLE_MAX,
+    ChineseLength,
+    FlaskForm,
+    IdSelectField,
+    clean_text,
+    has_words,
+    options,
+    strip,
+    validate_mobile,
+)
+from suggestions.workflow import Urgency
+
+
+class CallTimeField(StringField):
+    """A call time typed as text, in Beijing time; one tab stop, unlike datetime-local.
+
+    Accepts ``2026-11-20 09:30``, ``11-20 09:30`` or just ``09:30`` (today).
+    ``data`` is a naive local datetime.
+    """
+
+    FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y/%m/%d %H:%M", "%m-%d %H:%M", "%H:%M")
+
+    def __init__(self, label=None, validators=None, *, now=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self._now = now
+
+    def _value(self):
+        if isinstance(self.data, datetime):
+            return self.data.strftime("%Y-%m-%d %H:%M")
+        return self.raw_data[0] if self.raw_data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = (valuelist[0] or "").strip()
+        if not text:
+            self.data = None
+            return
+        today = self._now().date()
+        for pattern in self.FORMATS:
+            try:
+                parsed = datetime.strptime(text, pattern)
+            except ValueError:
+                continue
+            if pattern == "%H:%M":
+                parsed = datetime.combine(today, parsed.time())
+            elif "%Y" not in pattern:
+                parsed = parsed.replace(year=today.year)
+            self.data = parsed
+            return
+        self.data = None
+        raise ValueError("来电时间格式应为 2026-11-20 09:30，或只填时间 09:30。")
+
+    def pre_validate(self, form):
+        if isinstance(self.data, datetime) and self.data > self._now() + timedelta(minutes=5):
+            raise ValidationError("来电时间不能晚于现在。")
+
+
+def _local_now() -> datetime:
+    return clock.local(clock.now()).replace(tzinfo=None)
+
+
+class PublicSuggestionForm(FlaskForm):
+    title = StringField(
+        "标题", filters=[strip], validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题"), clean_text]
+    )
+    body = TextAreaField(
+        "建议内容",
+        filters=[strip],
+        validators=[
+            DataRequired("请填写建议内容。"),
+            ChineseLength(BODY_MIN, BODY_MAX, label="建议内容"),
+            clean_text,
+            has_words(5),
+        ],
+    )
+    district = IdSelectField("所在区", validators=[InputRequired("请选择所在区。")])
+    topic = SelectField("建议领域（选填）", validators=[Optional()], invalid_choice_message="请从列表中选择。")
+    contact_name = StringField(
+        "称呼（选填）",
+        filters=[strip],
+        validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼"), clean_text],
+    )
+    phone = StringField("手机号码（选填）", filters=[strip], validators=[Optional(), validate_mobile])
+    confidential = BooleanField("保密处理：承办部门看不到我的称呼和电话，只由12345热线回访")
+    consent = BooleanField(
+        "我已阅读并同意《个人信息保护说明》", validators=[DataRequired("请阅读并同意个人信息保护说明后再提交。")]
+    )
+    idempotency_key = HiddenField()
+    # A field people never see; software that fills every field gives itself away.
+    website = StringField("网址（请勿填写）", validators=[Optional()])
+
+    def validate_website(self, field):
+        if field.data:
+            raise ValidationError("提交未通过安全检查，请刷新页面后重试。")
+
+    def validate_district(self, field):
+        if field.data is None:
+            raise ValidationError("请选择所在区。")
+
+
+class HotlineCallForm(FlaskForm):
+    phone = StringField("来电号码", filters=[strip], validators=[DataRequired("请填写来电号码。"), validate_mobile])
+    district = IdSelectField("所在区", validators=[InputRequired("请选择所在区。")])
+    body = TextAreaField(
+        "来电内容",
+        filters=[strip],
+        validators=[
+            DataRequired("请填写来电内容。"),
+            ChineseLength(BODY_MIN, BODY_MAX, label="来电内容"),
+            clean_text,
+            has_words(5),
+        ],
+    )
+    title = StringField(
+        "标题（选填）",
+        filters=[strip],
+        validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题"), clean_text],
+    )
+    called_at = CallTimeField("来电时间", validators=[InputRequired("请填写来电时间。")], now=_local_now)
+    contact_name = StringField(
+        "来电人称呼（选填）",
+        filters=[strip],
+        validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼"), clean_text],
+    )
+    confidential = BooleanField("来电人要求保密（承办部门看不到其身份）")
+    urgency = SelectField(
+        "紧急程度", choices=options([(u.value, u.label) for u in Urgency]), default=Urgency.GENERAL.value
+    )
+    notice_read = BooleanField(
+        "已向来电人宣读个人信息保护告知", validators=[DataRequired("请先向来电人宣读个人信息保护告知。")]
+    )
+    category = IdSelectField("类别")
+    department = SelectField("承办部门", invalid_choice_message="请从列表中选择。")
+    idempotency_key = HiddenField()
+
+    def validate_district(self, field):
+        if field.data is None:
+            raise ValidationError("请选择所在区。")
+
+
+class PredictForm(FlaskForm):
+    """The live route preview on the hotline form posts the text (and the caller's number, if typed)."""
+
+    title = StringField(filters=[strip], validators=[Optional(), Length(max=TITLE_MAX)])
+    body = TextAreaField(filters=[strip], validators=[DataRequired(), Length(max=BODY_MAX)])
+    phone = StringField(filters=[strip], validators=[Optional(), Length(max=20)])
+    district = IdSelectField(validators=[Optional()])
+
+
+class TrackForm(FlaskForm):
+    code = StringField("追踪码", filters=[strip], validators=[DataRequired("请填写追踪码。"), Length(max=32)])
+    credential = StringField(
+        "手机号码或查询密钥",
+        filters=[strip],
+        validators=[DataRequired("请填写您留下的手机号码或查询密钥。"), Length(max=32)],
+    )
+
+
+class RateForm(FlaskForm):
+    rating = RadioField(
+        "您对答复的评价",
+        choices=options([("satisfied", "满意"), ("basically_satisfied", "基本满意"), ("dissatisfied", "不满意")]),
+        validators=[InputRequired("请选择评价。")],
+    )
+    comment = TextAreaField(
+        "意见（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=200, label="意见")]
+    )

@@ -1,0 +1,104 @@
+"""Forms of the administration pages."""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from suggestions.forms.fields import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, options, strip
+from suggestions.workflow import Role, Status, Step, TimeUnit, Urgency
+
+
+class TimeLimitForm(FlaskForm):
+    step = SelectField("环节", choices=options([(s.value, s.label) for s in Step]))
+    category = IdSelectField("类别", validators=[Optional()])
+    urgency = SelectField(
+        "紧急程度", validators=[Optional()], choices=options([("", "全部")] + [(u.value, u.label) for u in Urgency])
+    )
+    amount = IntegerField("时限", validators=[InputRequired("请填写时限。"), NumberRange(1, 10000, "时限应为正整数。")])
+    unit = SelectField("单位", choices=options([(u.value, u.label) for u in TimeUnit]))
+
+
+class CalendarDayForm(FlaskForm):
+    day = DateField("日期", validators=[InputRequired("请选择日期。")])
+    is_workday = SelectField("类型", choices=options([("0", "放假（非工作日）"), ("1", "调休上班（工作日）")]))
+    note = StringField("说明", filters=[strip], validators=[Optional(), Length(max=64)])
+
+
+class ReplyTemplateForm(FlaskForm):
+    name = StringField("模板名称", filters=[strip], validators=[DataRequired("请填写模板名称。"), Length(max=64)])
+    category = IdSelectField("适用类别", validators=[Optional()])
+    status = SelectField(
+        "适用状态", validators=[Optional()], choices=options([("", "全部")] + [(s.value, s.label) for s in Status])
+    )
+    body = TextAreaField(
+        "模板内容",
+        filters=[strip],
+        validators=[DataRequired("请填写模板内容。"), ChineseLength(max=BODY_MAX, label="模板内容")],
+    )
+    is_active = BooleanField("启用", default=True)
+
+
+class CampaignForm(FlaskForm):
+    year = IntegerField("年度", validators=[InputRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")])
+    name = StringField("名称", filters=[strip], validators=[DataRequired("请填写名称。"), Length(max=128)])
+    opens_on = DateField("开始日期", validators=[InputRequired("请选择开始日期。")])
+    closes_on = DateField("截止日期", validators=[InputRequired("请选择截止日期。")])
+    topics = StringField(
+        "征集领域（用顿号或逗号分隔）", filters=[strip], validators=[DataRequired("请填写征集领域。"), Length(max=500)]
+    )
+
+    def validate_closes_on(self, field):
+        if self.opens_on.data and field.data and field.data < self.opens_on.data:
+            raise ValidationError("截止日期不能早于开始日期。")
+
+    def topic_list(self) -> list[str]:
+        text = self.topics.data.replace("，", "、").replace(",", "、")
+        return [topic.strip() for topic in text.split("、") if topic.strip()]
+
+
+class ProjectForm(FlaskForm):
+    year = IntegerField("年度", validators=[InputRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")])
+    number = IntegerField("序号", validators=[InputRequired("请填写序号。"), NumberRange(1, 99, "序号应为 1–99。")])
+    title = StringField("项目名称", filters=[strip], validators=[DataRequired("请填写项目名称。"), Length(max=128)])
+    lead_department = IdSelectField("牵头部门", validators=[Optional()])
+
+
+class StaffForm(FlaskForm):
+    username = StringField(
+        "登录账号",
+        filters=[strip],
+        validators=[
+            DataRequired("请填写登录账号。"),
+            Length(3, 64, "账号应为 3–64 个字符。"),
+            Regexp(r"^[A-Za-z0-9_.-]+$", message="账号只能包含字母、数字、下划线、点和连字符。"),
+        ],
+    )
+    display_name = StringField("姓名", filters=[strip], validators=[DataRequired("请填写姓名。"), Length(max=64)])
+    role = SelectField("角色", choices=options([(r.value, r.label) for r in Role]))
+    department = IdSelectField("所属部门", validators=[Optional()])
+    password = PasswordField(
+        "初始密码", validators=[DataRequired("请设置初始密码。"), Length(10, 128, "密码至少 10 位。")]
+    )
+
+    def validate_department(self, field):
+        if self.role.data == Role.OFFICER and field.data is None:
+            raise ValidationError("部门承办人必须选择所属部门。")
+
+
+class RoutingRuleForm(FlaskForm):
+    name = StringField("规则名称", filters=[strip], validators=[DataRequired("请填写规则名称。"), Length(max=64)])
+    keywords = StringField(
+        "关键词（用顿号分隔，提到任意一个即匹配）",
+        filters=[strip],
+        validators=[DataRequired("请填写至少一个关键词。"), Length(max=500)],
+    )
+    excludes = StringField("排除词（选填，如：养老金）", filters=[strip], validators=[Optional(), Length(max=500)])
+    department = IdSelectField("派往部门", validators=[InputRequired("请选择部门。")])
+    category = IdSelectField("仅限类别（选填）", validators=[Optional()])
+    priority = IntegerField("优先级（数字小的优先）", default=100, validators=[InputRequired(), NumberRange(0, 10000)])
+    is_active = BooleanField("启用", default=True)
+
+    def validate_department(self, field):
+        if field.data is None:
+            raise ValidationError("请选择部门。")

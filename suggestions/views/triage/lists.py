@@ -1,0 +1,115 @@
+"""Queue pages: a department's queue with filters and search, and the campaign office's work queues."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, current_app, render_template, request
+from flask_login import current_user
+
+from suggestions import clock
+from suggestions.extensions import db
+from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterForm
+from suggestions.insight import queues
+from suggestions.routing.handlers import stored_candidates
+from suggestions.views.common import active_categories, active_departments, district_choices, phone_vault
+from suggestions.views.triage import bp
+from suggestions.views.triage.visibility import (
+    DISPATCHERS,
+    STAFF,
+    category_choices,
+    department_choices,
+    officer_choices,
+)
+from suggestions.web.login import role_required
+from suggestions.workflow import STATUS_LABELS, Channel, Role, Status
+
+
+def due_soon_window() -> timedelta:
+    return timedelta(hours=current_app.config["DUE_SOON_HOURS"])
+
+
+def _filter_form() -> QueueFilterForm:
+    form = QueueFilterForm(request.args)
+    form.status.choices = [("", "全部在办")] + [(s.value, label) for s, label in STATUS_LABELS.items()]
+    form.category.choices = category_choices("全部")
+    form.district.choices = district_choices(placeholder="全部")
+    form.channel.choices = [("", "全部")] + [(c.value, c.label) for c in Channel]
+    form.department.choices = department_choices("全部部门")
+    assignees = [("", "全部"), ("me", "我承办的"), ("none", "未指派")]
+    if current_user.role == Role.OFFICER:
+        assignees += [(str(i), name) for i, name in officer_choices(current_user.department_id)[1:]]
+    form.assignee.choices = assignees
+    return form
+
+
+def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
+    data = form.data if form.validate() else {}
+    assignee = data.get("assignee") or ""
+    search = (data.get("q") or "").strip()
+    digits = "".join(ch for ch in search if ch.isdigit())
+    phone_hash = None
+    if len(digits) == 11 and current_user.role != Role.OFFICER:
+        # Operators find earlier calls by number without the number being stored in clear.
+        phone_hash, search = phone_vault().phone_hash(digits), ""
+    return queues.QueueFilter(
+        department_id=current_user.department_id if current_user.role == Role.OFFICER else data.get("department"),
+        statuses=[Status(data["status"])] if data.get("status") else [],
+        deadline=data.get("deadline") or "",
+        category_id=data.get("category"),
+        district_id=data.get("district"),
+        channel=Channel(data["channel"]) if data.get("channel") else None,
+        assignee_id=current_user.id if assignee == "me" else (int(assignee) if assignee.isdigit() else None),
+        unassigned=assignee == "none",
+        received_from=data.get("received_from"),
+        received_to=data.get("received_to"),
+        search=search,
+        phone_hash=phone_hash,
+        sort=data.get("sort") or "received",
+    )
+
+
+@bp.route("/queue")
+@role_required(*STAFF)
+def queue():
+    form = _filter_form()
+    query = queues.filtered(_queue_filter(form), clock.now(), due_soon_window())
+    page = db.paginate(query, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    bulk = BulkForm()
+    bulk.assignee.choices = officer_choices(current_user.department_id) if current_user.department_id else []
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("triage/queue.html", page=page, filters=form, bulk=bulk, args=args, queue_name="department")
+
+
+@bp.route("/work/<name>")
+@role_required(*STAFF)
+def work_queue(name: str):
+    """The campaign office's queues: triage, review, extensions; and the operators' callbacks."""
+    if name not in queues.NAMED_QUEUES:
+        abort(404)
+    allowed = (Role.OPERATOR, *DISPATCHERS) if name == "callbacks" else DISPATCHERS
+    if current_user.role not in allowed:
+        abort(403)
+    query = queues.callback_queue() if name == "callbacks" else queues.named_queue(name)
+    page = db.paginate(query, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    dispatch = DispatchForm()
+    departments = active_departments()
+    by_id = {d.id: d for d in departments}
+    return render_template(
+        f"triage/work_{name}.html",
+        page=page,
+        name=name,
+        title=queues.NAMED_QUEUES[name][0],
+        form=dispatch,
+        action_form=ActionForm(),
+        categories={c.code: c for c in active_categories()},
+        departments=departments,
+        candidates={s.id: stored_candidates(s, by_id) for s in page.items} if name == "triage" else {},
+        model_problem=current_app.extensions["classifier"].current_problem() if name == "triage" else None,
+    )
+
+
+@bp.route("/triage")
+@role_required(*DISPATCHERS)
+def manual_queue():
+    return work_queue("triage")
