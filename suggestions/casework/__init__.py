@@ -1,7 +1,7 @@
 """Casework: what happens to a suggestion once it is routed.
 
 A department's work (``department``), review, callbacks and ratings (``review``), merging and rejecting
-(``merging``), and the staff action registry the item page is built from (``registry``).  The verbs are
+(``merging``), reminders (``supervision``), and the staff action registry the item page is built from (``registry``).  The verbs are
 re-exported here: ``casework.sign(...)``.
 """
 
@@ -20,6 +20,7 @@ from suggestions.casework.department import (
 )
 from suggestions.casework.merging import merge, reject
 from suggestions.casework.review import answered, approve_reply, rate, record_callback, send_back
+from suggestions.casework.supervision import urge
 
 __all__ = [
     "add_note",
@@ -40,4 +41,5 @@ __all__ = [
     "send_back",
     "sign",
     "start",
+    "urge",
 ]

@@ -1,4 +1,4 @@
-"""Hotline metrics per department (see docs/domain.md §4.3), computed with aggregate queries."""
+"""Hotline metrics per department (see ../shared/docs/domain.md §4.3), computed with aggregate queries."""
 
 from __future__ import annotations
 

@@ -102,6 +102,8 @@ class Suggestion(db.Model):
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     extension_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    urge_count: Mapped[int] = mapped_column(default=0, server_default="0", comment="催办 so far (an overlay)")
+    urged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, comment="the latest 催办")
 
     callback_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     callback_result: Mapped[Satisfaction | None] = mapped_column(enum_column(Satisfaction, "callback_result"))

@@ -13,7 +13,7 @@ from suggestions.models import Suggestion, TimeLimit
 from suggestions.workflow import Status, Step, TimeUnit, Urgency
 from suggestions.workflow.workdays import WorkdayCalendar, load_calendar
 
-# Used when the time_limits table has no row for a step (the project's defaults, see docs/domain.md).
+# Used when the time_limits table has no row for a step (the project's defaults, see ../shared/docs/domain.md).
 DEFAULT_LIMITS = {
     Step.SIGN: (1, TimeUnit.WORKING_DAYS),
     Step.RETURN: (1, TimeUnit.WORKING_DAYS),

@@ -18,10 +18,12 @@ The lifecycle follows the 12345 work order (see ../shared/docs/domain.md)::
 
 Actions that are recorded without a change of state share the table: notes,
 interim replies, assignment, route corrections, contact reveals ⟂, resident
-ratings, callbacks of merged items and the adoption decisions (暂不采纳 ⟂).
+ratings, callbacks of merged items, the adoption decisions (暂不采纳 ⟂) and the
+campaign office's reminders to a department (催办).
 
 ⟂ marks actions that need a written reason.  Overdue (超期) and due soon
-(即将超期) are overlays computed from due dates, not states.
+(即将超期) are overlays computed from due dates, and urged (已催办) is an
+overlay set by 催办; none of them is a state.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class Action(StrEnum):
     NOT_ADOPT = "not_adopt"
     REVEAL_TEXT = "reveal_text"
     ANONYMISE = "anonymise"
+    URGE = "urge"
 
 
 # Who may take an action: staff roles, the resident, or the system itself (routing, timers).
@@ -147,6 +150,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.NOT_ADOPT, _ANSWERED, None, [_D, _A], "暂不采纳", True),
     _t(Action.REVEAL_TEXT, _EVERY, None, [_D, _A], "查看原文（含个人信息）", True),
     _t(Action.ANONYMISE, TERMINAL_STATUSES, None, [SYSTEM], "联系方式到期匿名化"),
+    _t(Action.URGE, [S.DISPATCHED, *_WORKING, S.EXTENSION_PENDING], None, [_D, _A], "催办"),
 )
 
 _BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}

@@ -308,6 +308,18 @@ ACTIONS: tuple[StaffAction, ...] = (
         prepare=lambda f, s: setattr(f.project, "choices", project_choices()),
     ),
     StaffAction(
+        "urge",
+        "催办",
+        (Action.URGE,),
+        forms.OptionalReasonForm,
+        _says(
+            "已催办，承办部门将在工单和队列中看到提醒。",
+            lambda s, f, u: casework.urge(s, actor=u, note=f.reason.data or ""),
+        ),
+        hint="提醒承办部门尽快办理；超期后催办会在记录中注明。",
+        collapsed=True,
+    ),
+    StaffAction(
         "merge",
         "并单",
         (Action.MERGE,),

@@ -242,3 +242,23 @@ def test_officers_do_not_see_other_departments_items_as_related(officer, vault, 
     elsewhere = factories.submit(vault, category=factories.category_coded("交通运输"), phone="13812345678").suggestion
     html = officer.get(f"/suggestions/{housing_item().id}").get_data(as_text=True)
     assert elsewhere.tracking_code not in html
+
+
+def test_a_dispatcher_urges_and_the_officer_sees_it_on_the_item_and_in_the_queue(client, auth, staff, housing_item):
+    """催办: the action added through the registry (one table row, one verb, one StaffAction, one template)."""
+    suggestion = housing_item()
+    auth.login(staff["dispatcher"])
+    assert "panel-urge" in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert post(client, suggestion, "urge", reason="请于明日下班前签收").status_code == 303
+    auth.logout()
+    auth.login(staff["officer"])
+    officer = client
+    page = officer.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert "已催办" in page and "请于明日下班前签收" in page and "panel-urge" not in page
+    assert "已催办" in officer.get("/queue").get_data(as_text=True)
+    event = events_of(suggestion)[-1]
+    assert (event.action, event.details["overdue"], event.details["changed"]["urge_count"]) == (
+        Action.URGE,
+        False,
+        [0, 1],
+    )
