@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from flask import current_app, render_template, request
 
 from suggestions import campaign, casework, forms, routing
+from suggestions.campaign.adoption import Publication
 from suggestions.extensions import db
 from suggestions.insight import queues
 from suggestions.models import Category, Department, Project, StaffUser, Suggestion
@@ -29,7 +30,7 @@ from suggestions.views.triage.visibility import (
     officer_choices,
     project_choices,
 )
-from suggestions.workflow import Action, Role, Status, Urgency, WorkflowError, available_actions
+from suggestions.workflow import Action, Adoption, Role, Status, Urgency, WorkflowError, available_actions
 
 Run = Callable[[Suggestion, object, StaffUser], object]  # returns the success message, or a response to send
 
@@ -119,8 +120,24 @@ def _merge(s, f, user) -> str:
 
 def _adoption(s, f, user) -> str:
     project = db.session.get(Project, f.project.data) if f.project.data else None
-    campaign.decide_adoption(s, f.outcome.data, actor=user, reason=f.reason.data or "", project=project)
-    return "采纳评估已记录。"
+    publication = Publication(f.public_title.data or "", f.public_excerpt.data or "") if f.publish.data else None
+    campaign.decide_adoption(
+        s, f.outcome.data, actor=user, reason=f.reason.data or "", project=project, publication=publication
+    )
+    told = "" if s.adoption == Adoption.EVALUATING else ("已通知市民。" if s.has_phone else "市民可在查询页看到。")
+    return f"采纳评估已记录：{s.adoption.label}。{told}"
+
+
+def _prepare_adoption(f, s: Suggestion) -> None:
+    f.project.choices = project_choices()
+    if request.method == "GET":
+        # Start from the current decision, or from a suggested excerpt the dispatcher then checks.
+        f.outcome.data = s.adoption.value if s.adoption else None
+        f.project.data, f.reason.data = s.project_id, s.adoption_reason
+        suggested = campaign.suggested_publication(s)
+        f.publish.data = s.public_excerpt is not None
+        f.public_title.data = s.public_title or suggested.title
+        f.public_excerpt.data = s.public_excerpt or suggested.excerpt
 
 
 def _reveal(service, name: str) -> Run:
@@ -305,7 +322,7 @@ ACTIONS: tuple[StaffAction, ...] = (
         _adoption,
         primary_in=frozenset({Status.CLOSED}),
         collapsed=True,
-        prepare=lambda f, s: setattr(f.project, "choices", project_choices()),
+        prepare=_prepare_adoption,
     ),
     StaffAction(
         "merge",
@@ -331,7 +348,7 @@ ACTIONS: tuple[StaffAction, ...] = (
         (Action.CORRECT_ROUTE,),
         forms.CorrectRouteForm,
         _correct,
-        hint="记录正确的类别，用于改进自动分拨；不移动工单。",
+        hint="记录正确的类别、部门或领域，用于改进自动分拨和统计；不移动工单。",
         collapsed=True,
         prepare=_prepare_correct,
     ),
