@@ -21,14 +21,16 @@ from suggestions import campaign, casework, forms, routing
 from suggestions.campaign.adoption import Publication
 from suggestions.extensions import db
 from suggestions.insight import queues
-from suggestions.models import Category, Department, Project, StaffUser, Suggestion
+from suggestions.models import CampaignDomain, Category, Department, Project, StaffUser, Suggestion
 from suggestions.privacy import disclosure
 from suggestions.routing.decision import RouteDecision
+from suggestions.views.common import domain_choices
 from suggestions.views.triage.visibility import (
     category_choices,
     department_choices,
     officer_choices,
     project_choices,
+    suggestion_taxonomy,
 )
 from suggestions.workflow import Action, Adoption, Role, Status, Urgency, WorkflowError, available_actions
 
@@ -98,15 +100,17 @@ def _assign(s, f, user) -> str:
 
 
 def _correct(s, f, user) -> str:
-    category = db.session.get(Category, f.category.data)
+    category = db.session.get(Category, f.category.data) if f.category.data else None
     department = db.session.get(Department, f.department.data) if f.department.data else None
-    routing.correct_route(s, actor=user, category=category, department=department, reason=f.reason.data)
-    return "分类纠正已记录，将用于改进自动分拨。"
+    domain = db.session.get(CampaignDomain, f.domain.data) if f.domain.data else None
+    routing.correct_route(s, actor=user, category=category, department=department, domain=domain, reason=f.reason.data)
+    return "纠正已记录，将用于改进自动分拨和统计。"
 
 
 def _prepare_correct(f, s) -> None:
-    f.category.choices = category_choices()
+    f.category.choices = category_choices("不变")
     f.department.choices = department_choices("按类别对应部门")
+    f.domain.choices = domain_choices(suggestion_taxonomy(s), "不变")
 
 
 def _merge(s, f, user) -> str:

@@ -124,7 +124,7 @@ class TestAdoption:
 
     def test_adopted_items_are_linked_to_a_project(self, housing_item, staff, project):
         suggestion = housing_item(Status.CLOSED)
-        with pytest.raises(WorkflowError, match="关联到一个民心工程项目"):
+        with pytest.raises(WorkflowError, match="需要选择对应的民心工程项目"):
             campaign.decide_adoption(suggestion, "adopted", actor=staff["dispatcher"])
         campaign.decide_adoption(suggestion, "adopted", actor=staff["dispatcher"], project=project)
         assert suggestion.adoption == Adoption.ADOPTED and suggestion.project == project
