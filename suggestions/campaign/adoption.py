@@ -2,8 +2,8 @@
 
 Decisions: 采纳 (into a named project), 部分采纳 (part of it, into a project), 已有安排 (a project already covers
 it), 暂不采纳 (a reason is required), or 研究中 while it is studied.  Each decision is an event through the
-transition table; a later decision revises an earlier one with a new event, and the resident is told each time
-(``notifications``).
+transition table; a later decision revises an earlier one with a new event, and the resident is told of each new
+or changed decision (``notifications``).
 
 The project's public page shows an adopted idea only as a title and a short excerpt that a dispatcher wrote or
 checked and approved (``publish``); never the resident's name, phone or raw text.
@@ -83,6 +83,7 @@ def decide_adoption(
         details["project"] = f"{project.year}-{project.number} {project.title}"
     if publication is not None:
         details["published"] = True
+    told = (suggestion.adoption, suggestion.project_id, suggestion.adoption_reason)
     with transition(suggestion, ADOPTION_ACTIONS[outcome], actor=actor, reason=reason, details=details, now=now):
         suggestion.adoption = outcome
         suggestion.adoption_reason = (reason or "").strip() or None
@@ -94,7 +95,9 @@ def decide_adoption(
         else:
             suggestion.public_title, suggestion.public_excerpt = publication.title, publication.excerpt
             suggestion.publication_approved_by_id, suggestion.publication_approved_at = actor.id, now
-        notifications.notify_adoption(suggestion, now=now)
+        # The resident hears of a new or changed decision; a change of the public excerpt alone is not news to them.
+        if told != (outcome, project.id if project else None, suggestion.adoption_reason):
+            notifications.notify_adoption(suggestion, now=now)
     return suggestion
 
 

@@ -155,3 +155,18 @@ def test_adopted_now_leads_to_the_project_pages(client, make_project):
     response = client.get("/adopted", follow_redirects=True)
     assert response.status_code == 200 and f"{project.year}年民心工程项目" in response.get_data(as_text=True)
     assert client.get("/projects/2099/1").status_code == 404
+
+
+def test_approving_an_excerpt_alone_is_recorded_but_sends_no_second_message(idea, staff, make_project):
+    project = make_project()
+    campaign_services.decide_adoption(idea, Adoption.ADOPTED, actor=staff["dispatcher"], project=project)
+    campaign_services.decide_adoption(
+        idea,
+        Adoption.ADOPTED,
+        actor=staff["dispatcher"],
+        project=project,
+        publication=Publication("老楼加装电梯", "建议加装电梯。"),
+    )
+    db.session.commit()
+    assert events_of(idea)[-1].details["changed"]["public_excerpt"] == [None, "建议加装电梯。"]
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
