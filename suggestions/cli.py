@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from suggestions import routing
+from suggestions.campaign import notifications
 from suggestions.extensions import db
 from suggestions.models import StaffUser, Suggestion
 from suggestions.privacy import disclosure
@@ -93,6 +94,23 @@ def route(triage: bool) -> None:
         dispatched += suggestion.status == Status.DISPATCHED
         db.session.commit()
     click.echo(f"routed {dispatched} suggestions to a department; the others wait for manual dispatch")
+
+
+@suggestions_cli.command("send-notifications")
+@click.option("--limit", default=500, show_default=True, help="At most this many messages in one run.")
+def send_notifications(limit: int) -> None:
+    """Send pending SMS to residents through NOTIFICATION_SENDER (run it as a scheduled job, e.g. every minute).
+
+    Each message is committed as sent (or failed, with the reason) on its own; a failed one is tried again on
+    the next run, up to three times.  Messages for residents without a phone wait on their tracking page and
+    are not sent.  Run it once per database at a time.
+    """
+    report = notifications.send_pending(
+        notifications.load_sender(current_app.config["NOTIFICATION_SENDER"]),
+        current_app.extensions["phone_vault"],
+        limit=limit,
+    )
+    click.echo(f"sent {report.sent} messages, {report.retrying} to retry, {report.failed} failed")
 
 
 @suggestions_cli.command("set-password")

@@ -51,6 +51,9 @@ def load_config() -> dict:
         # memory:// counts per worker process; use redis://host:6379 when several servers share the load.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", "0")),
+        # The site's public address, for links in SMS and on QR posters (default: the address of the request).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        "NOTIFICATION_SENDER": os.environ.get("NOTIFICATION_SENDER", Config.NOTIFICATION_SENDER),
     }
     for name in SECRET_NAMES:
         config[name] = os.environ.get(name) or secrets.get(name)
@@ -93,3 +96,6 @@ class Config:
     QUEUE_PAGE_SIZE = 25
     # Items due within this many hours are flagged 即将超期.
     DUE_SOON_HOURS = 24
+    # Who delivers SMS to residents (`module:Class` with send(phone, text)); the default only logs, number masked.
+    NOTIFICATION_SENDER = "suggestions.campaign.notifications:LoggingSender"
+    PUBLIC_BASE_URL = ""

@@ -57,3 +57,46 @@ def test_round_trip_on_current_database(app):
     flask_migrate.downgrade(directory=MIGRATIONS, revision="base")
     flask_migrate.upgrade(directory=MIGRATIONS)
     assert schema_differences() == []
+
+
+def test_the_campaign_taxonomy_migration_carries_topics_and_chosen_domains(empty_app):
+    """Campaign.topics becomes ordered domain rows (with default departments); topic_hint becomes the domain."""
+    flask_migrate.upgrade(directory=MIGRATIONS, revision="45d5d1efbb93")
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO departments (name, is_active, created_at, handler_type) "
+                "VALUES ('市民政局', true, '2026-01-01', '民政')"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO campaigns (year, name, opens_on, closes_on, topics, created_at) "
+                "VALUES (2026, '征集', '2026-09-01', '2026-09-30', :topics, '2026-01-01')"
+            ),
+            {"topics": '["就业", "养老"]'},
+        )
+        connection.execute(sa.text("INSERT INTO projects (year, number, title) VALUES (2027, 1, '老年助餐')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO suggestions (tracking_code, code_year, campaign_id, channel, status, title, body, "
+                "topic_hint, access_hash, received_at, created_at, urgency, return_count, callback_attempts, "
+                "extension_count, confidential, designated) VALUES ('JDZ-2026-00000-00000', 2026, 1, 'web', "
+                "'accepted', '', '建议开设老年食堂', '养老', 'x', '2026-09-02', '2026-09-02', 'general', 0, 0, 0, "
+                "false, false)"
+            )
+        )
+    flask_migrate.upgrade(directory=MIGRATIONS)
+    with db.engine.connect() as connection:
+        domains = connection.execute(
+            sa.text("SELECT name, position, default_department_id FROM campaign_domains ORDER BY position")
+        ).all()
+        assert [tuple(row) for row in domains] == [("就业", 0, None), ("养老", 1, 1)]
+        suggestion = connection.execute(
+            sa.text("SELECT d.name, s.domain_source FROM suggestions s JOIN campaign_domains d ON d.id = s.domain_id")
+        ).one()
+        assert tuple(suggestion) == ("养老", "resident")
+        assert connection.execute(sa.text("SELECT campaign_id FROM projects")).scalar() == 1
+    flask_migrate.downgrade(directory=MIGRATIONS, revision="45d5d1efbb93")
+    with db.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT topic_hint FROM suggestions")).scalar() == "养老"

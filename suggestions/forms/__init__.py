@@ -57,6 +57,10 @@ __all__ = [
 from suggestions.forms.settings_forms import (  # noqa: E402
     CalendarDayForm,
     CampaignForm,
+    CopyDomainsForm,
+    DomainForm,
+    MilestoneForm,
+    PosterForm,
     ProjectForm,
     ReplyTemplateForm,
     RoutingRuleForm,
@@ -67,6 +71,10 @@ from suggestions.forms.settings_forms import (  # noqa: E402
 __all__ += [
     "CalendarDayForm",
     "CampaignForm",
+    "CopyDomainsForm",
+    "DomainForm",
+    "MilestoneForm",
+    "PosterForm",
     "ProjectForm",
     "ReplyTemplateForm",
     "RoutingRuleForm",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -97,12 +98,17 @@ class AssignForm(ActionForm):
 
 
 class CorrectRouteForm(ReasonForm):
-    category = IdSelectField("正确的类别", validators=[InputRequired("请选择正确的类别。")])
+    category = IdSelectField("正确的类别", validators=[Optional()])
     department = IdSelectField("正确的承办部门（选填）", validators=[Optional()])
+    domain = IdSelectField("正确的领域", validators=[Optional()])
 
-    def validate_category(self, field):
-        if field.data is None:
-            raise ValidationError("请选择正确的类别。")
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if self.category.data is None and self.department.data is None and self.domain.data is None:
+            self.category.errors.append("请至少选择正确的类别、承办部门或领域中的一项。")
+            return False
+        return True
 
 
 class MergeForm(ReasonForm):
@@ -128,9 +134,16 @@ class AdoptionForm(ActionForm):
         choices=options([(a.value, a.label) for a in Adoption]),
         validators=[InputRequired("请选择评估结果。")],
     )
-    project = IdSelectField("关联的民心工程项目", validators=[Optional()])
+    project = IdSelectField("对应的民心工程项目", validators=[Optional()])
     reason = TextAreaField(
-        "说明", filters=[strip], validators=[Optional(), ChineseLength(max=REASON_MAX, label="说明")]
+        "说明（将告知市民）", filters=[strip], validators=[Optional(), ChineseLength(max=REASON_MAX, label="说明")]
+    )
+    publish = BooleanField("在项目公开页公示以下标题和摘要（已确认不含姓名、电话、住址等个人信息）")
+    public_title = StringField(
+        "公示标题", filters=[strip], validators=[Optional(), ChineseLength(max=50, label="公示标题"), clean_text]
+    )
+    public_excerpt = TextAreaField(
+        "公示摘要", filters=[strip], validators=[Optional(), ChineseLength(max=200, label="公示摘要"), clean_text]
     )
 
 
@@ -164,6 +177,8 @@ class QueueFilterForm(FlaskForm):
     category = IdSelectField("类别", validators=[Optional()])
     district = IdSelectField("所在区", validators=[Optional()])
     channel = SelectField("渠道", validators=[Optional()])
+    year = IdSelectField("征集年度", validators=[Optional()])
+    domain = SelectField("领域", validators=[Optional()])
     assignee = SelectField("承办人", validators=[Optional()])
     department = IdSelectField("承办部门", validators=[Optional()])
     received_from = DateField("受理日期从", validators=[Optional()])

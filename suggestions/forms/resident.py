@@ -89,7 +89,7 @@ class PublicSuggestionForm(FlaskForm):
         ],
     )
     district = IdSelectField("所在区", validators=[InputRequired("请选择所在区。")])
-    topic = SelectField("建议领域（选填）", validators=[Optional()], invalid_choice_message="请从列表中选择。")
+    domain = IdSelectField("建议领域（选填）", validators=[Optional()])
     contact_name = StringField(
         "称呼（选填）",
         filters=[strip],
@@ -144,6 +144,7 @@ class HotlineCallForm(FlaskForm):
     notice_read = BooleanField(
         "已向来电人宣读个人信息保护告知", validators=[DataRequired("请先向来电人宣读个人信息保护告知。")]
     )
+    domain = IdSelectField("建议领域", validators=[Optional()])
     category = IdSelectField("类别")
     department = SelectField("承办部门", invalid_choice_message="请从列表中选择。")
     idempotency_key = HiddenField()

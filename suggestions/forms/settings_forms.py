@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from suggestions.forms.fields import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, options, strip
-from suggestions.workflow import Role, Status, Step, TimeUnit, Urgency
+from suggestions.workflow import ProjectStatus, Role, Status, Step, TimeUnit, Urgency
 
 
 class TimeLimitForm(FlaskForm):
@@ -44,24 +53,58 @@ class CampaignForm(FlaskForm):
     name = StringField("名称", filters=[strip], validators=[DataRequired("请填写名称。"), Length(max=128)])
     opens_on = DateField("开始日期", validators=[InputRequired("请选择开始日期。")])
     closes_on = DateField("截止日期", validators=[InputRequired("请选择截止日期。")])
-    topics = StringField(
-        "征集领域（用顿号或逗号分隔）", filters=[strip], validators=[DataRequired("请填写征集领域。"), Length(max=500)]
-    )
+    copy_from = IdSelectField("征集领域", validators=[Optional()])
 
     def validate_closes_on(self, field):
         if self.opens_on.data and field.data and field.data < self.opens_on.data:
             raise ValidationError("截止日期不能早于开始日期。")
 
-    def topic_list(self) -> list[str]:
-        text = self.topics.data.replace("，", "、").replace(",", "、")
-        return [topic.strip() for topic in text.split("、") if topic.strip()]
+
+class DomainForm(FlaskForm):
+    name = StringField("领域名称", filters=[strip], validators=[DataRequired("请填写领域名称。"), Length(max=32)])
+    default_department = IdSelectField("默认承办部门（选填）", validators=[Optional()])
+
+
+class CopyDomainsForm(FlaskForm):
+    source = IdSelectField("复制哪一年的领域", validators=[InputRequired("请选择年度。")])
+
+    def validate_source(self, field):
+        if field.data is None:
+            raise ValidationError("请选择年度。")
 
 
 class ProjectForm(FlaskForm):
-    year = IntegerField("年度", validators=[InputRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")])
+    campaign = IdSelectField("征集活动", validators=[InputRequired("请选择征集活动。")])
+    year = IntegerField(
+        "项目年度（民心工程年度）", validators=[InputRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")]
+    )
     number = IntegerField("序号", validators=[InputRequired("请填写序号。"), NumberRange(1, 99, "序号应为 1–99。")])
     title = StringField("项目名称", filters=[strip], validators=[DataRequired("请填写项目名称。"), Length(max=128)])
+    domain = IdSelectField("领域", validators=[Optional()])
     lead_department = IdSelectField("牵头部门", validators=[Optional()])
+    co_departments = SelectMultipleField("配合部门（可多选）", coerce=int, validators=[Optional()])
+    status = SelectField("状态", choices=options([(s.value, s.label) for s in ProjectStatus]))
+    summary = TextAreaField(
+        "项目简介（公开）", filters=[strip], validators=[Optional(), ChineseLength(max=BODY_MAX, label="项目简介")]
+    )
+
+    def validate_campaign(self, field):
+        if field.data is None:
+            raise ValidationError("请选择征集活动。")
+
+
+class MilestoneForm(FlaskForm):
+    due_on = DateField("计划日期", validators=[InputRequired("请选择计划日期。")])
+    title = StringField("节点", filters=[strip], validators=[DataRequired("请填写节点名称。"), Length(max=128)])
+    progress_note = TextAreaField(
+        "进展说明（公开）", filters=[strip], validators=[Optional(), ChineseLength(max=BODY_MAX, label="进展说明")]
+    )
+    done_on = DateField("完成日期（未完成不填）", validators=[Optional()])
+
+
+class PosterForm(FlaskForm):
+    location = StringField("张贴地点", filters=[strip], validators=[DataRequired("请填写张贴地点。"), Length(max=100)])
+    district = IdSelectField("所在区（扫码后预先选好）", validators=[Optional()])
 
 
 class StaffForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Hotline metrics per department (see ../shared/docs/domain.md §4.3), computed with aggregate queries."""
+"""Hotline metrics per department (see ../shared/docs/domain.md §4.3) and the campaign's figures, as aggregate queries."""
 
 from __future__ import annotations
 
@@ -7,9 +7,21 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from suggestions.campaign.taxonomy import domain_names
 from suggestions.extensions import db
-from suggestions.models import LOCAL_GOVERNMENT, Department, RouteCorrection, Suggestion, SuggestionEvent
-from suggestions.workflow import OPEN_STATUSES, Action, Adoption, Satisfaction, Status
+from suggestions.models import (
+    LOCAL_GOVERNMENT,
+    Campaign,
+    CampaignDomain,
+    Department,
+    District,
+    Project,
+    QrPoster,
+    RouteCorrection,
+    Suggestion,
+    SuggestionEvent,
+)
+from suggestions.workflow import FED_ADOPTIONS, OPEN_STATUSES, Action, Adoption, Channel, Satisfaction, Status
 
 DISPATCH_ACTIONS = (Action.AUTO_DISPATCH, Action.ROUTE_AT_INTAKE, Action.DISPATCH, Action.REDISPATCH)
 # 满意率 counts 基本满意 with this weight (a setting in the domain doc; 1.0 = as satisfied).
@@ -170,3 +182,145 @@ def routing_totals(since: datetime) -> dict:
         "local_share": ratio(local, received),
         "corrected": corrected,
     }
+
+
+# -- the campaign: counts and adoption by domain, district, channel, year, poster and project --------------------
+# ``year`` is the campaign's year (None: every year).  Each function is one small aggregate query, so a chart can
+# use it as it is.
+
+DECIDED = (Adoption.ADOPTED, Adoption.PARTIALLY_ADOPTED, Adoption.ALREADY_PLANNED, Adoption.NOT_ADOPTED)
+UNDECIDED_DOMAIN = "未确定"
+
+
+@dataclass
+class Count:
+    label: str
+    count: int
+
+
+@dataclass
+class AdoptionRow:
+    """Ideas of one domain (or project): received, decided, and what the decisions were."""
+
+    label: str
+    received: int = 0
+    decided: int = 0
+    fed: int = 0  # 采纳 + 部分采纳
+    already_planned: int = 0
+    not_adopted: int = 0
+
+    @property
+    def adoption_rate(self) -> float | None:
+        """采纳率 = (采纳 + 部分采纳) ÷ decided (研究中 is not decided yet)."""
+        return ratio(self.fed, self.decided)
+
+
+def _in_year(year: int | None) -> sa.ColumnElement[bool]:
+    if year is None:
+        return sa.true()
+    return Suggestion.campaign_id.in_(sa.select(Campaign.id).where(Campaign.year == year))
+
+
+def _adoption_columns():
+    return (
+        sa.func.count(Suggestion.id),
+        sa.func.sum(sa.case((Suggestion.adoption.in_(DECIDED), 1), else_=0)),
+        sa.func.sum(sa.case((Suggestion.adoption.in_(FED_ADOPTIONS), 1), else_=0)),
+        sa.func.sum(sa.case((Suggestion.adoption == Adoption.ALREADY_PLANNED, 1), else_=0)),
+        sa.func.sum(sa.case((Suggestion.adoption == Adoption.NOT_ADOPTED, 1), else_=0)),
+    )
+
+
+def _adoption_row(label, received, decided, fed, planned, not_adopted) -> AdoptionRow:
+    return AdoptionRow(label, received or 0, decided or 0, fed or 0, planned or 0, not_adopted or 0)
+
+
+def by_domain(year: int | None = None) -> list[AdoptionRow]:
+    """Suggestions and adoption per domain, in the domains' order; the same name counts together across years."""
+    rows = db.session.execute(
+        sa.select(CampaignDomain.name, *_adoption_columns())
+        .select_from(Suggestion)
+        .outerjoin(CampaignDomain, CampaignDomain.id == Suggestion.domain_id)
+        .where(_in_year(year))
+        .group_by(CampaignDomain.name)
+    )
+    found = {name: _adoption_row(name or UNDECIDED_DOMAIN, *counts) for name, *counts in rows}
+    ordered = [found.pop(name) for name in domain_names() if name in found]
+    return ordered + list(found.values())
+
+
+def by_district(year: int | None = None) -> list[Count]:
+    rows = db.session.execute(
+        sa.select(District.name, sa.func.count(Suggestion.id))
+        .select_from(Suggestion)
+        .outerjoin(District, District.id == Suggestion.district_id)
+        .where(_in_year(year))
+        .group_by(District.name, District.position)
+        .order_by(District.position)
+    )
+    return [Count(name or "未填写", count) for name, count in rows]
+
+
+def by_channel(year: int | None = None) -> list[Count]:
+    rows = db.session.execute(
+        sa.select(Suggestion.channel, sa.func.count(Suggestion.id)).where(_in_year(year)).group_by(Suggestion.channel)
+    )
+    counts = dict(rows.all())
+    return [Count(channel.label, counts[channel]) for channel in Channel if channel in counts]
+
+
+def by_year() -> list[Count]:
+    """Suggestions per campaign year, latest first; items outside any campaign last."""
+    rows = db.session.execute(
+        sa.select(Campaign.year, sa.func.count(Suggestion.id))
+        .select_from(Suggestion)
+        .outerjoin(Campaign, Campaign.id == Suggestion.campaign_id)
+        .group_by(Campaign.year)
+        .order_by(Campaign.year.desc().nulls_last())
+    )
+    return [Count(f"{year}年" if year else "征集期外", count) for year, count in rows]
+
+
+def by_poster(year: int | None = None) -> list[Count]:
+    """QR suggestions per poster location, most first."""
+    rows = db.session.execute(
+        sa.select(QrPoster.location, QrPoster.id, sa.func.count(Suggestion.id))
+        .join(QrPoster, QrPoster.id == Suggestion.poster_id)
+        .where(_in_year(year))
+        .group_by(QrPoster.id, QrPoster.location)
+        .order_by(sa.func.count(Suggestion.id).desc(), QrPoster.id)
+    )
+    return [Count(f"{location}（{poster_id}号）", count) for location, poster_id, count in rows]
+
+
+def by_project(year: int | None = None) -> list[AdoptionRow]:
+    """Per project of the year's campaign: ideas linked to it and their decisions.
+
+    Its ``adoption_rate`` is the share of the ideas of the project's domain that fed this project.
+    """
+    projects = sa.select(Project).order_by(Project.year, Project.number)
+    if year is not None:
+        projects = projects.where(Project.campaign_id.in_(sa.select(Campaign.id).where(Campaign.year == year)))
+    linked = dict(
+        (project_id, counts)
+        for project_id, *counts in db.session.execute(
+            sa.select(Suggestion.project_id, *_adoption_columns())
+            .where(Suggestion.project_id.is_not(None))
+            .group_by(Suggestion.project_id)
+        )
+    )
+    decided_in_domain = dict(
+        db.session.execute(
+            sa.select(Suggestion.domain_id, sa.func.count(Suggestion.id))
+            .where(Suggestion.adoption.in_(DECIDED), Suggestion.domain_id.is_not(None))
+            .group_by(Suggestion.domain_id)
+        ).all()
+    )
+    result = []
+    for project in db.session.scalars(projects):
+        _received, _decided, fed, planned, _not = linked.get(project.id, (0, 0, 0, 0, 0))
+        row = _adoption_row(f"{project.year}年第{project.number}项 {project.title}", 0, 0, fed, planned, 0)
+        row.received = row.fed + row.already_planned
+        row.decided = decided_in_domain.get(project.domain_id, 0) if project.domain_id else row.received
+        result.append(row)
+    return result

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from suggestions import clock
 from suggestions.intake.tracking import parse_tracking_code
-from suggestions.models import Note, Reply, Suggestion, SuggestionEvent
-from suggestions.workflow import OPEN_STATUSES, Adoption, Channel, Status
+from suggestions.models import Campaign, CampaignDomain, Note, Reply, Suggestion, SuggestionEvent
+from suggestions.workflow import OPEN_STATUSES, Channel, Status
 
 # Queue rows show district, category, department and assignee.  Loading them with
 # separate IN queries keeps the page query a plain indexed walk: with LEFT JOINs
@@ -24,6 +24,7 @@ ROW_RELATIONS = (
     sa.orm.selectinload(Suggestion.category),
     sa.orm.selectinload(Suggestion.department),
     sa.orm.selectinload(Suggestion.assignee),
+    sa.orm.selectinload(Suggestion.domain),
 )
 
 SORTS = {
@@ -32,6 +33,9 @@ SORTS = {
     # Items whose clock is not running (no due date) go last on both databases.
     "due": (Suggestion.due_at.asc().nulls_last(), Suggestion.id),
 }
+
+# The domain filter's value for items whose domain is not decided yet.
+NO_DOMAIN = "none"
 
 # Named queues staff work through; "next in queue" stays within the one they came from.
 NAMED_QUEUES = {
@@ -52,6 +56,8 @@ class QueueFilter:
     category_id: int | None = None
     district_id: int | None = None
     channel: Channel | None = None
+    campaign_year: int | None = None  # the year of the campaign an item came in under
+    domain: str = ""  # a domain name (the same name across years), NO_DOMAIN for undecided items, or ""
     assignee_id: int | None = None
     unassigned: bool = False
     received_from: date | None = None
@@ -81,6 +87,14 @@ def filtered(f: QueueFilter, now: datetime, due_soon: timedelta) -> sa.Select:
     ):
         if value is not None:
             query = query.where(column == value)
+    if f.campaign_year is not None:
+        query = query.where(Suggestion.campaign_id.in_(sa.select(Campaign.id).where(Campaign.year == f.campaign_year)))
+    if f.domain == NO_DOMAIN:
+        query = query.where(Suggestion.domain_id.is_(None))
+    elif f.domain:
+        query = query.where(
+            Suggestion.domain_id.in_(sa.select(CampaignDomain.id).where(CampaignDomain.name == f.domain))
+        )
     if f.unassigned:
         query = query.where(Suggestion.assignee_id.is_(None))
     if f.received_from:
@@ -231,15 +245,6 @@ def notes(suggestion_id: int) -> sa.Select:
 
 def merged_children(suggestion_id: int) -> sa.Select:
     return sa.select(Suggestion).where(Suggestion.merged_into_id == suggestion_id).order_by(Suggestion.id)
-
-
-def adopted() -> sa.Select:
-    """Adopted and partly adopted suggestions, latest decision first."""
-    return (
-        sa.select(Suggestion)
-        .where(Suggestion.adoption.in_([Adoption.ADOPTED, Adoption.PARTIALLY_ADOPTED]))
-        .order_by(Suggestion.adoption_decided_at.desc(), Suggestion.id.desc())
-    )
 
 
 def by_tracking_code(code: str) -> sa.Select | None:

@@ -28,14 +28,16 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from suggestions import clock
+from suggestions.campaign.taxonomy import taxonomy_campaign
 from suggestions.extensions import db
 from suggestions.intake.tracking import access_hash, new_secret, new_tracking_code
-from suggestions.models import StaffUser, Suggestion
+from suggestions.models import Campaign, CampaignDomain, QrPoster, StaffUser, Suggestion
 from suggestions.privacy.scrubbing import scrub_text
 from suggestions.privacy.vault import PhoneVault, mask_phone
 from suggestions.routing.decision import RouteDecision
 from suggestions.routing.dispatch import route
-from suggestions.workflow import RESIDENT, SYSTEM, Action, Channel, Urgency, WorkflowError
+from suggestions.routing.domains import DomainDecision, apply_domain, decide_domain
+from suggestions.workflow import RESIDENT, SYSTEM, Action, Channel, DomainSource, Urgency, WorkflowError
 from suggestions.workflow.steps import transition
 
 # Characters no database column can hold (PostgreSQL refuses NUL; lone surrogates cannot be encoded).
@@ -56,7 +58,8 @@ class Intake:
     body: str
     title: str = ""
     district_id: int | None = None
-    topic_hint: str | None = None  # the domain the resident chose
+    domain_id: int | None = None  # the campaign domain the resident (or operator) chose; one of the campaign's
+    poster_id: int | None = None  # the QR poster a resident scanned
     contact_name: str | None = None
     phone: str | None = None
     consent_version: str | None = None
@@ -107,6 +110,7 @@ def submit(
         raise WorkflowError("建议内容不能为空。")
     now = now or clock.now()
     received_at = intake.received_at or now
+    domain = _domain(intake, title, body, decision, actor, received_at)
     suggestion, secret = _new_suggestion(intake, title, body, channel, vault, actor, received_at, now)
     route_actor = actor if actor is not None and decision is not None and decision.chosen else SYSTEM
     for attempt in range(CODE_ATTEMPTS):
@@ -116,6 +120,7 @@ def submit(
                 suggestion, Action.SUBMIT, actor=actor or RESIDENT, details={"channel": channel.value}, now=now
             ):
                 db.session.add(suggestion)
+                apply_domain(suggestion, domain)
                 if decision is not None:
                     route(suggestion, decision, actor=route_actor, now=now)
             break
@@ -129,6 +134,17 @@ def submit(
             # The random tracking code was taken: draw another one.
             suggestion = _reset(suggestion, new_tracking_code(suggestion.code_year))
     return Receipt(suggestion, secret=secret)
+
+
+def _domain(intake: Intake, title, body, decision, actor, received_at) -> DomainDecision:
+    """The chosen domain (checked against the campaign) and the prediction beside it; see ``routing.domains``."""
+    campaign = db.session.get(Campaign, intake.campaign_id) if intake.campaign_id else None
+    chosen = db.session.get(CampaignDomain, intake.domain_id) if intake.domain_id else None
+    if intake.domain_id and (chosen is None or (campaign is not None and chosen.campaign_id != campaign.id)):
+        raise WorkflowError("所选建议领域不属于本次征集活动，请重新选择。")
+    taxonomy = campaign or (chosen.campaign if chosen else taxonomy_campaign(clock.local(received_at).date()))
+    chosen_by = DomainSource.OPERATOR if actor is not None else DomainSource.RESIDENT
+    return decide_domain(title, body, decision, chosen, campaign=taxonomy, chosen_by=chosen_by)
 
 
 def _reset(suggestion: Suggestion, code: str) -> Suggestion:
@@ -156,7 +172,7 @@ def _new_suggestion(intake, title, body, channel, vault, actor, received_at, now
         body_sealed=sealed,
         confidential=intake.confidential,
         district_id=intake.district_id,
-        topic_hint=intake.topic_hint or None,
+        poster=db.session.get(QrPoster, intake.poster_id) if intake.poster_id and channel == Channel.QR else None,
         contact_name=storable_text(intake.contact_name) or None,
         consent_version=intake.consent_version,
         consented_at=now if intake.consent_version else None,

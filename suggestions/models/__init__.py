@@ -2,17 +2,17 @@
 
 from suggestions.models.account import StaffUser
 from suggestions.models.base import UTCDateTime, utcnow
+from suggestions.models.campaign import Campaign, CampaignDomain, Project, ProjectMilestone, QrPoster
 from suggestions.models.modelversion import MODEL_STATES, ModelVersion
+from suggestions.models.notification import NOTIFICATION_MEDIA, NOTIFICATION_STATES, Notification
 from suggestions.models.reference import (
     HANDLER_TYPES,
     LOCAL_GOVERNMENT,
     AuditEntry,
     CalendarDay,
-    Campaign,
     Category,
     Department,
     District,
-    Project,
     ReplyTemplate,
     RoutingRule,
     TimeLimit,
@@ -34,6 +34,12 @@ __all__ = [
     "AuditEntry",
     "CalendarDay",
     "Campaign",
+    "CampaignDomain",
+    "NOTIFICATION_MEDIA",
+    "NOTIFICATION_STATES",
+    "Notification",
+    "ProjectMilestone",
+    "QrPoster",
     "ExtensionRequest",
     "Note",
     "Project",

@@ -1,4 +1,4 @@
-"""Reference data staff can edit: departments, categories, districts, campaigns."""
+"""Reference data staff can edit: departments, categories, districts, time limits, templates, rules."""
 
 from __future__ import annotations
 
@@ -92,47 +92,6 @@ class District(db.Model):
 
     def __repr__(self) -> str:
         return f"<District {self.id} {self.name}>"
-
-
-class Campaign(db.Model):
-    """One year's call for suggestions, with its intake window and topic list."""
-
-    __tablename__ = "campaigns"
-
-    id: Mapped[intpk]
-    year: Mapped[int]
-    name: Mapped[str] = mapped_column(sa.String(128))
-    opens_on: Mapped[date]
-    closes_on: Mapped[date]
-    topics: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    created_at: Mapped[created_at]
-
-    __table_args__ = (sa.CheckConstraint("opens_on <= closes_on", name="window_order"),)
-
-    def is_open_on(self, day: date) -> bool:
-        return self.opens_on <= day <= self.closes_on
-
-    def __repr__(self) -> str:
-        return f"<Campaign {self.id} {self.year} {self.opens_on}..{self.closes_on}>"
-
-
-class Project(db.Model):
-    """One of a year's 20 livelihood projects that adopted suggestions are linked to."""
-
-    __tablename__ = "projects"
-
-    id: Mapped[intpk]
-    year: Mapped[int]
-    number: Mapped[int] = mapped_column(comment="1..20 within the year")
-    title: Mapped[str] = mapped_column(sa.String(128))
-    lead_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
-
-    lead_department: Mapped[Department | None] = relationship(lazy="joined")
-
-    __table_args__ = (sa.UniqueConstraint("year", "number", name="uq_projects_year_number"),)
-
-    def __repr__(self) -> str:
-        return f"<Project {self.year}-{self.number} {self.title}>"
 
 
 class TimeLimit(db.Model):

@@ -11,19 +11,24 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from suggestions.extensions import db
 from suggestions.models.account import StaffUser
 from suggestions.models.base import UTCDateTime, created_at, enum_column, intpk
-from suggestions.models.reference import Campaign, Category, Department, District, Project
+from suggestions.models.campaign import Campaign, CampaignDomain, Project, QrPoster
+from suggestions.models.reference import Category, Department, District
 from suggestions.workflow import (
     DEPARTMENT_STATUSES,
+    LINKED_ADOPTIONS,
     OPEN_STATUSES,
     Action,
     Adoption,
     Channel,
+    DomainSource,
     Satisfaction,
     Status,
     Urgency,
 )
 
 _department_states = ", ".join(f"'{s.value}'" for s in sorted(DEPARTMENT_STATUSES))
+_linked_adoptions = ", ".join(f"'{a.value}'" for a in sorted(LINKED_ADOPTIONS))
+_domain_sources = ", ".join(f"'{d.value}'" for d in DomainSource)
 
 
 class Suggestion(db.Model):
@@ -42,7 +47,16 @@ class Suggestion(db.Model):
     title: Mapped[str] = mapped_column(sa.String(100), default="")
     body: Mapped[str] = mapped_column(sa.Text)
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"))
-    topic_hint: Mapped[str | None] = mapped_column(sa.String(32), comment="领域 chosen by the resident")
+    poster_id: Mapped[int | None] = mapped_column(sa.ForeignKey("qr_posters.id"), comment="the QR poster scanned")
+    # The domain (领域) of the campaign: the resident's or operator's choice wins; a prediction differing from it is
+    # kept beside it (predicted_domain_id) for staff, never put in its place.
+    domain_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign_domains.id"), index=True)
+    domain_source: Mapped[str | None] = mapped_column(sa.String(16), comment="one of DomainSource: who set domain_id")
+    predicted_domain_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("campaign_domains.id"), comment="the domain predicted from the text"
+    )
+    domain_confidence: Mapped[float | None] = mapped_column(comment="of the prediction")
+    domain_reason: Mapped[str | None] = mapped_column(sa.String(300), comment="why the prediction chose it, in Chinese")
 
     contact_name: Mapped[str | None] = mapped_column(sa.String(64))
     phone_ciphertext: Mapped[str | None] = mapped_column(sa.Text, comment="Fernet token of the mobile number")
@@ -116,7 +130,12 @@ class Suggestion(db.Model):
     adoption: Mapped[Adoption | None] = mapped_column(enum_column(Adoption, "suggestion_adoption"))
     adoption_reason: Mapped[str | None] = mapped_column(sa.Text)
     adoption_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"))
+    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    # What the project's public page may show, as a dispatcher approved it; nothing else of the idea is public.
+    public_title: Mapped[str | None] = mapped_column(sa.String(50))
+    public_excerpt: Mapped[str | None] = mapped_column(sa.String(200))
+    publication_approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id"))
+    publication_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     district: Mapped[District | None] = relationship(lazy="joined")
     category: Mapped[Category | None] = relationship(lazy="joined")
@@ -126,6 +145,9 @@ class Suggestion(db.Model):
     assignee: Mapped[StaffUser | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     merged_into: Mapped[Suggestion | None] = relationship(remote_side="Suggestion.id", foreign_keys=[merged_into_id])
     project: Mapped[Project | None] = relationship()
+    domain: Mapped[CampaignDomain | None] = relationship(foreign_keys=[domain_id])
+    predicted_domain: Mapped[CampaignDomain | None] = relationship(foreign_keys=[predicted_domain_id])
+    poster: Mapped[QrPoster | None] = relationship()
     events: WriteOnlyMapped[SuggestionEvent] = relationship(
         back_populates="suggestion", order_by="SuggestionEvent.id", passive_deletes=True
     )
@@ -138,9 +160,12 @@ class Suggestion(db.Model):
         sa.CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_master"),
         sa.CheckConstraint("merged_into_id IS NULL OR merged_into_id != id", name="not_merged_into_itself"),
         sa.CheckConstraint("assignee_id IS NULL OR department_id IS NOT NULL", name="assignee_has_department"),
+        sa.CheckConstraint(f"project_id IS NULL OR adoption IN ({_linked_adoptions})", name="project_only_if_adopted"),
+        sa.CheckConstraint("public_excerpt IS NULL OR project_id IS NOT NULL", name="published_only_if_linked"),
         sa.CheckConstraint(
-            "project_id IS NULL OR adoption IN ('adopted', 'partially_adopted')", name="project_only_if_adopted"
+            f"domain_source IS NULL OR domain_source IN ({_domain_sources})", name="known_domain_source"
         ),
+        sa.CheckConstraint("(domain_id IS NULL) = (domain_source IS NULL)", name="domain_has_source"),
         sa.CheckConstraint("return_count >= 0 AND callback_attempts >= 0", name="counts_not_negative"),
         sa.UniqueConstraint("channel", "idempotency_key", name="uq_suggestions_channel_idempotency_key"),
         sa.Index("ix_suggestions_department_status_received", "department_id", "status", "received_at"),
@@ -275,6 +300,9 @@ class RouteCorrection(db.Model):
     # Types are copied at correction time: an admin may later change a department's type.
     predicted_handler_type: Mapped[str | None] = mapped_column(sa.String(16))
     corrected_handler_type: Mapped[str | None] = mapped_column(sa.String(16))
+    # Domain names, copied for the same reason: the label a domain model learns, stable if a domain is renamed.
+    predicted_domain: Mapped[str | None] = mapped_column(sa.String(32), comment="the domain predicted from the text")
+    corrected_domain: Mapped[str | None] = mapped_column(sa.String(32), comment="the domain a person set")
 
     suggestion: Mapped[Suggestion] = relationship()
     actor: Mapped[StaffUser] = relationship(lazy="joined")

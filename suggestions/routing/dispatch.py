@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from suggestions import clock
 from suggestions.extensions import db
-from suggestions.models import Category, Department, RouteCorrection, StaffUser, Suggestion
+from suggestions.models import CampaignDomain, Category, Department, RouteCorrection, StaffUser, Suggestion
 from suggestions.routing.decision import RouteDecision
-from suggestions.workflow import SYSTEM, Action, Status, Urgency, WorkflowError
+from suggestions.workflow import SYSTEM, Action, DomainSource, Status, Urgency, WorkflowError
 from suggestions.workflow.steps import Actor, actor_kind, transition
 
 # After this many returns the campaign office designates the department (指定承办).
@@ -120,28 +120,41 @@ def correct_route(
     suggestion: Suggestion,
     *,
     actor: StaffUser,
-    category: Category,
+    category: Category | None = None,
     department: Department | None = None,
+    domain: CampaignDomain | None = None,
     reason: str,
     now: datetime | None = None,
 ) -> Suggestion:
-    """Record the right category (and department) for an item, for retraining and statistics.
+    """Record the right category, department and/or campaign domain for an item, for retraining and statistics.
 
-    Only the record is made here; moving the item is a separate dispatch or return.
+    A category without a department means the category's department; what is not given stays as it is (and is
+    recorded as confirmed, so the latest correction of an item holds its whole route).  The campaign office's
+    correction of the domain replaces it (source ``corrected``); an officer's is recorded only, like their
+    category.  Only the record is made here; moving the item is a separate dispatch or return.
+
+    :raise WorkflowError: nothing to correct, a domain of another campaign, or the table refuses.
     """
-    department = department or category.department
+    if category is None and department is None and domain is None:
+        raise WorkflowError("请至少选择正确的类别、承办部门或领域中的一项。")
+    if domain is not None and suggestion.campaign_id is not None and domain.campaign_id != suggestion.campaign_id:
+        raise WorkflowError("所选领域不属于该建议的征集活动。")
+    if category is not None:
+        department = department or category.department
+    else:
+        category, department = suggestion.category, department or suggestion.department
     now = now or clock.now()
-    with transition(
-        suggestion,
-        Action.CORRECT_ROUTE,
-        actor=actor,
-        reason=reason,
-        details={"category": category.code, "department": department.name if department else None},
-        now=now,
-    ):
+    details = {"category": category.code if category else None, "department": department.name if department else None}
+    if domain is not None:
+        details["domain"] = domain.name
+    with transition(suggestion, Action.CORRECT_ROUTE, actor=actor, reason=reason, details=details, now=now):
         if actor.role != "officer":
             suggestion.category = category
-        record_correction(suggestion, actor, category=category, department=department, now=now, force=True)
+            if domain is not None:
+                suggestion.domain, suggestion.domain_source = domain, DomainSource.CORRECTED.value
+        record_correction(
+            suggestion, actor, category=category, department=department, domain=domain, now=now, force=True
+        )
     return suggestion
 
 
@@ -151,10 +164,14 @@ def record_correction(
     *,
     category: Category | None,
     department: Department | None,
+    domain: CampaignDomain | None = None,
     now: datetime | None = None,
     force: bool = False,
 ) -> RouteCorrection | None:
-    """Add a correction when a person's route differs from the model's proposal (``force``: always)."""
+    """Add a correction when a person's route differs from the model's proposal (``force``: always).
+
+    ``domain`` is the domain the person set (default: the item's current one); the predicted one is copied too.
+    """
     predicted = suggestion.predicted_category
     predicted_department = suggestion.predicted_department
     if predicted_department is None and predicted:
@@ -178,6 +195,8 @@ def record_correction(
         predicted_handler_type=suggestion.predicted_handler_type
         or (predicted_department.handler_type if predicted_department else None),
         corrected_handler_type=department.handler_type if department else None,
+        predicted_domain=suggestion.predicted_domain.name if suggestion.predicted_domain else None,
+        corrected_domain=(domain or suggestion.domain).name if (domain or suggestion.domain) else None,
     )
     db.session.add(correction)
     return correction

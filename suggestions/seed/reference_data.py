@@ -16,6 +16,7 @@ from importlib import resources
 import sqlalchemy as sa
 
 from suggestions import clock
+from suggestions.campaign import taxonomy
 from suggestions.extensions import db
 from suggestions.models import (
     LOCAL_GOVERNMENT,
@@ -100,15 +101,16 @@ def seed_reference_data(data: dict | None = None) -> SeedReport:
     _district_governments(data, report)
     if db.session.scalar(sa.select(sa.func.count(Campaign.id))) == 0:
         spec, today = data["campaign"], clock.local_today()
-        db.session.add(
-            Campaign(
-                year=today.year,
-                name=spec["name"].format(year=today.year, next_year=today.year + 1),
-                opens_on=today - timedelta(days=spec["opens_days_before_today"]),
-                closes_on=today + timedelta(days=spec["closes_days_after_today"]),
-                topics=list(spec["topics"]),
-            )
+        campaign = Campaign(
+            year=today.year,
+            name=spec["name"].format(year=today.year, next_year=today.year + 1),
+            opens_on=today - timedelta(days=spec["opens_days_before_today"]),
+            closes_on=today + timedelta(days=spec["closes_days_after_today"]),
         )
+        db.session.add(campaign)
+        for domain in spec["domains"]:
+            department = _department(domain["department"], report, data) if domain.get("department") else None
+            taxonomy.add_domain(campaign, domain["name"], department)
         report.campaigns += 1
     if db.session.scalar(sa.select(sa.func.count(TimeLimit.id))) == 0:
         for spec in data.get("time_limits", []):

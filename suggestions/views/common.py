@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import current_app
 
 from suggestions.extensions import db
 from suggestions.models import Campaign, Category, Department, District
 from suggestions.privacy.vault import PhoneVault
-
-DEFAULT_TOPICS = ["就业", "教育", "社保", "医疗", "住房", "养老", "食品安全", "城乡建设", "生态环境", "文化体育"]
 
 
 def phone_vault() -> PhoneVault:
@@ -42,16 +38,6 @@ def campaigns_exist() -> bool:
     return db.session.scalar(sa.select(Campaign.id).limit(1)) is not None
 
 
-def open_campaign(today: date) -> Campaign | None:
-    """The campaign whose intake window contains ``today`` (latest opened first)."""
-    return db.session.scalar(
-        sa.select(Campaign)
-        .where(Campaign.opens_on <= today, Campaign.closes_on >= today)
-        .order_by(Campaign.opens_on.desc(), Campaign.id.desc())
-        .limit(1)
-    )
-
-
-def topic_choices(campaign: Campaign | None) -> list[tuple[str, str]]:
-    topics = campaign.topics if campaign and campaign.topics else DEFAULT_TOPICS
-    return [("", "不确定，由系统判断")] + [(topic, topic) for topic in topics]
+def domain_choices(campaign: Campaign | None, placeholder: str) -> list[tuple]:
+    """The campaign's domains in their order, for a select whose empty choice is ``placeholder``."""
+    return [(None, placeholder)] + [(d.id, d.name) for d in (campaign.domains if campaign else [])]

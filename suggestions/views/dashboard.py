@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, render_template, request
 
 from suggestions import clock
+from suggestions.campaign import taxonomy
 from suggestions.insight import metrics
 from suggestions.web.login import role_required
 from suggestions.workflow import Role
@@ -23,6 +24,9 @@ def overview():
     period = period if period in PERIODS else "30"
     now = clock.now()
     since = now - timedelta(days=int(period))
+    years = taxonomy.campaign_years()
+    year = request.args.get("year", type=int)
+    year = year if year in years else (years[0] if years else None)
     return render_template(
         "stats/overview.html",
         rows=metrics.department_stats(since, now),
@@ -31,4 +35,12 @@ def overview():
         period=period,
         periods=PERIODS,
         weight=metrics.BASICALLY_SATISFIED_WEIGHT,
+        year=year,
+        years=years,
+        domains=metrics.by_domain(year),
+        districts=metrics.by_district(year),
+        channels=metrics.by_channel(year),
+        per_year=metrics.by_year(),
+        posters=metrics.by_poster(year),
+        projects=metrics.by_project(year),
     )

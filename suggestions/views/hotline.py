@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import current_user
 
 from suggestions import clock, intake
+from suggestions.campaign.taxonomy import open_campaign, taxonomy_campaign
 from suggestions.extensions import db, limiter
 from suggestions.forms import HotlineCallForm, PredictForm
 from suggestions.insight import queues
@@ -19,7 +20,7 @@ from suggestions.views.common import (
     active_categories,
     active_departments,
     district_choices,
-    open_campaign,
+    domain_choices,
     phone_vault,
 )
 from suggestions.web.login import role_required
@@ -33,6 +34,7 @@ TRIAGE_CHOICE = "triage"
 def _call_form() -> HotlineCallForm:
     form = HotlineCallForm()
     form.district.choices = district_choices(numbered=True)
+    form.domain.choices = domain_choices(taxonomy_campaign(clock.local_today()), "来电人未说明")
     form.category.choices = [(None, "按系统预测")] + [(c.id, c.name) for c in active_categories()]
     form.department.choices = [("", "按类别对应部门"), (TRIAGE_CHOICE, "转人工分拨")] + [
         (str(d.id), d.name) for d in active_departments()
@@ -84,6 +86,7 @@ def new_call():
                     body=form.body.data,
                     title=form.title.data or "",
                     district_id=form.district.data,
+                    domain_id=form.domain.data,
                     contact_name=form.contact_name.data,
                     phone=form.phone.data,
                     consent_version="hotline-script",

@@ -9,12 +9,15 @@ import uuid
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
 from suggestions import casework, clock, intake
+from suggestions.campaign import notifications
+from suggestions.campaign.taxonomy import open_campaign
 from suggestions.extensions import csrf, db, limiter
 from suggestions.forms import PublicSuggestionForm, RateForm, TrackForm
 from suggestions.insight import queues
+from suggestions.models import QrPoster
 from suggestions.privacy.vault import is_mobile, normalize_phone
 from suggestions.routing.decision import route_text
-from suggestions.views.common import campaigns_exist, district_choices, open_campaign, phone_vault, topic_choices
+from suggestions.views.common import campaigns_exist, district_choices, domain_choices, phone_vault
 from suggestions.web.errors import render_error
 from suggestions.workflow import PUBLIC_STATUS_LABELS, Channel, Satisfaction, WorkflowError
 
@@ -61,15 +64,19 @@ def _submit(channel: Channel):
     if campaign is None and campaigns_exist():
         return render_template("public/closed.html"), 200 if request.method == "GET" else 403
     form = public_form(campaign)
+    poster = scanned_poster() if channel == Channel.QR else None
     if request.method == "GET":
         form.idempotency_key.data = uuid.uuid4().hex
+        if poster is not None and poster.district_id:
+            form.district.data = poster.district_id
         _visitor()
     if form.validate_on_submit():
         given = intake.Intake(
             body=form.body.data,
             title=form.title.data or "",
             district_id=form.district.data,
-            topic_hint=form.topic.data or None,
+            domain_id=form.domain.data,
+            poster_id=poster.id if poster else None,
             contact_name=form.contact_name.data,
             phone=form.phone.data or None,
             consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
@@ -86,10 +93,21 @@ def _submit(channel: Channel):
     return render_template("public/submit.html", form=form, campaign=campaign, channel=channel), status
 
 
+def scanned_poster() -> QrPoster | None:
+    """The poster in ``/qr?src=<id>`` (the form posts back to the same address), if it is a known one.
+
+    A poster taken down (inactive) still counts: its copies may hang on for a while.
+    """
+    src = request.args.get("src", "")
+    if not (src.isdigit() and len(src) <= 9):
+        return None
+    return db.session.get(QrPoster, int(src))
+
+
 def public_form(campaign) -> PublicSuggestionForm:
     form = PublicSuggestionForm()
     form.district.choices = district_choices()
-    form.topic.choices = topic_choices(campaign)
+    form.domain.choices = domain_choices(campaign, "不确定，由系统判断")
     return form
 
 
@@ -183,6 +201,7 @@ def _render_status(suggestion, rate_form, status_code: int = 200):
         suggestion=suggestion,
         timeline=public_timeline(events),
         replies=replies,
+        messages=db.session.scalars(notifications.for_resident(suggestion)).all(),
         rate_form=rate_form if can_rate else None,
     ), status_code
 
@@ -208,9 +227,8 @@ def rate(code: str):
 
 @bp.route("/adopted")
 def adopted():
-    """Suggestions the campaign office adopted, with no personal data."""
-    page = db.paginate(queues.adopted(), per_page=20, error_out=False)
-    return render_template("public/adopted.html", page=page)
+    """The adopted ideas are published with the projects they fed: the latest year's project list."""
+    return redirect(url_for("projects.index"), 301)
 
 
 def public_timeline(events):

@@ -34,7 +34,7 @@ def set_security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.endpoint and not request.endpoint.startswith(("static", "public.submit", "public.adopted")):
+    if request.endpoint and not request.endpoint.startswith(("static", "public.submit", "public.adopted", "projects.")):
         # Staff pages and tracking pages carry personal data; keep them out of shared caches.
         headers.setdefault("Cache-Control", "no-store")
     return response

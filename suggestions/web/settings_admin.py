@@ -12,9 +12,7 @@ from suggestions.models import (
     HANDLER_TYPES,
     LOCAL_GOVERNMENT,
     CalendarDay,
-    Campaign,
     Department,
-    Project,
     ReplyTemplate,
     RoutingRule,
     StaffUser,
@@ -22,7 +20,7 @@ from suggestions.models import (
 )
 from suggestions.workflow import Role, WorkflowError
 
-Row = TypeVar("Row", ReplyTemplate, Campaign, RoutingRule)
+Row = TypeVar("Row", ReplyTemplate, RoutingRule)
 
 
 def _save(row: Row | None, model: type[Row], values: dict) -> Row:
@@ -72,23 +70,6 @@ def delete_calendar_day(row: CalendarDay) -> None:
 
 def save_reply_template(row: ReplyTemplate | None, **values) -> ReplyTemplate:
     return _save(row, ReplyTemplate, values)
-
-
-def save_campaign(row: Campaign | None, **values) -> Campaign:
-    if values["opens_on"] > values["closes_on"]:
-        raise WorkflowError("截止日期不能早于开始日期。")
-    return _save(row, Campaign, values)
-
-
-def save_project(row: Project | None, *, year: int, number: int, title: str, lead_department_id: int | None) -> Project:
-    clash = db.session.scalar(sa.select(Project).where(Project.year == year, Project.number == number))
-    if clash is not None and clash is not row:
-        raise WorkflowError(f"{year}年已有第{number}项项目。")
-    row = row or Project()
-    row.year, row.number, row.title, row.lead_department_id = year, number, title, lead_department_id
-    db.session.add(row)
-    db.session.flush()
-    return row
 
 
 def create_staff(

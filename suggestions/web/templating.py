@@ -8,7 +8,16 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from suggestions import clock
-from suggestions.workflow import PUBLIC_STATUS_LABELS, STATUS_LABELS, Action, Channel, Role, Status, transition_for
+from suggestions.workflow import (
+    PUBLIC_STATUS_LABELS,
+    STATUS_LABELS,
+    Action,
+    Channel,
+    DomainSource,
+    Role,
+    Status,
+    transition_for,
+)
 from suggestions.workflow.deadlines import deadline_state
 
 
@@ -42,6 +51,10 @@ def action_label(action: Action | str) -> str:
 
 def channel_label(channel: Channel | str) -> str:
     return Channel(channel).label
+
+
+def domain_source_label(source: str | None) -> str:
+    return DomainSource(source).label if source else ""
 
 
 def deadline_of(suggestion) -> str | None:
@@ -91,6 +104,7 @@ def init_app(app: Flask) -> None:
         public_status_label=public_status_label,
         action_label=action_label,
         channel_label=channel_label,
+        domain_source_label=domain_source_label,
         percent=percent,
     )
     app.jinja_env.globals.update(navigation=navigation, deadline_of=deadline_of)

@@ -6,12 +6,16 @@
 
 from suggestions.workflow.states import (
     DEPARTMENT_STATUSES,
+    FED_ADOPTIONS,
+    LINKED_ADOPTIONS,
     OPEN_STATUSES,
     PUBLIC_STATUS_LABELS,
     STATUS_LABELS,
     TERMINAL_STATUSES,
     Adoption,
     Channel,
+    DomainSource,
+    ProjectStatus,
     Role,
     Satisfaction,
     Status,
@@ -36,6 +40,8 @@ from suggestions.workflow.transitions import (
 
 __all__ = [
     "DEPARTMENT_STATUSES",
+    "FED_ADOPTIONS",
+    "LINKED_ADOPTIONS",
     "OPEN_STATUSES",
     "PUBLIC_STATUS_LABELS",
     "RESIDENT",
@@ -46,6 +52,8 @@ __all__ = [
     "Action",
     "Adoption",
     "Channel",
+    "DomainSource",
+    "ProjectStatus",
     "InvalidTransition",
     "NotPermitted",
     "ReasonRequired",

@@ -150,6 +150,7 @@ class Adoption(StrEnum):
     EVALUATING = "evaluating"
     ADOPTED = "adopted"
     PARTIALLY_ADOPTED = "partially_adopted"
+    ALREADY_PLANNED = "already_planned"  # the idea is already covered by a project
     NOT_ADOPTED = "not_adopted"
 
     @property
@@ -158,7 +159,52 @@ class Adoption(StrEnum):
             Adoption.EVALUATING: "研究中",
             Adoption.ADOPTED: "采纳",
             Adoption.PARTIALLY_ADOPTED: "部分采纳",
+            Adoption.ALREADY_PLANNED: "已有安排",
             Adoption.NOT_ADOPTED: "暂不采纳",
+        }[self]
+
+    @property
+    def fed_project(self) -> bool:
+        """The idea went into the project (counted on its public page), not just matched an existing plan."""
+        return self in (Adoption.ADOPTED, Adoption.PARTIALLY_ADOPTED)
+
+    @property
+    def needs_project(self) -> bool:
+        return self in LINKED_ADOPTIONS
+
+
+# Decisions that name the project the idea fed or is already covered by.
+LINKED_ADOPTIONS = frozenset({Adoption.ADOPTED, Adoption.PARTIALLY_ADOPTED, Adoption.ALREADY_PLANNED})
+FED_ADOPTIONS = (Adoption.ADOPTED, Adoption.PARTIALLY_ADOPTED)
+
+
+class ProjectStatus(StrEnum):
+    PLANNED = "planned"
+    UNDERWAY = "underway"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        return {ProjectStatus.PLANNED: "拟定", ProjectStatus.UNDERWAY: "实施中", ProjectStatus.COMPLETED: "已完成"}[
+            self
+        ]
+
+
+class DomainSource(StrEnum):
+    """Who set a suggestion's domain; a person's choice is never replaced silently."""
+
+    RESIDENT = "resident"
+    OPERATOR = "operator"
+    PREDICTED = "predicted"
+    CORRECTED = "corrected"
+
+    @property
+    def label(self) -> str:
+        return {
+            DomainSource.RESIDENT: "市民选择",
+            DomainSource.OPERATOR: "话务员选择",
+            DomainSource.PREDICTED: "系统判断",
+            DomainSource.CORRECTED: "分拨员纠正",
         }[self]
 
 

@@ -49,6 +49,9 @@ _RELATED = {
     "merged_into_id": "merged_into",
     "predicted_department_id": "predicted_department",
     "district_id": "district",
+    "domain_id": "domain",
+    "predicted_domain_id": "predicted_domain",
+    "poster_id": "poster",
 }
 _DEPTH = "workflow_step_depth"
 

@@ -18,8 +18,9 @@ The lifecycle follows the 12345 work order (see ../shared/docs/domain.md)::
 
 Actions that are recorded without a change of state share the table: notes,
 interim replies, assignment, route corrections, contact reveals ⟂, resident
-ratings, callbacks of merged items, the adoption decisions (暂不采纳 ⟂) and the
-campaign office's reminders to a department (催办).
+ratings, callbacks of merged items, the adoption decisions (采纳, 部分采纳, 已有安排, 暂不采纳 ⟂; a
+later decision revises an earlier one with a new event) and the campaign office's reminders to a
+department (催办).
 
 ⟂ marks actions that need a written reason.  Overdue (超期) and due soon
 (即将超期) are overlays computed from due dates, and urged (已催办) is an
@@ -76,6 +77,7 @@ class Action(StrEnum):
     EVALUATE = "evaluate"
     ADOPT = "adopt"
     PARTIALLY_ADOPT = "partially_adopt"
+    ALREADY_PLANNED = "already_planned"
     NOT_ADOPT = "not_adopt"
     REVEAL_TEXT = "reveal_text"
     ANONYMISE = "anonymise"
@@ -147,6 +149,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.EVALUATE, _ANSWERED, None, [_D, _A], "采纳评估：研究中"),
     _t(Action.ADOPT, _ANSWERED, None, [_D, _A], "采纳"),
     _t(Action.PARTIALLY_ADOPT, _ANSWERED, None, [_D, _A], "部分采纳"),
+    _t(Action.ALREADY_PLANNED, _ANSWERED, None, [_D, _A], "已有安排"),
     _t(Action.NOT_ADOPT, _ANSWERED, None, [_D, _A], "暂不采纳", True),
     _t(Action.REVEAL_TEXT, _EVERY, None, [_D, _A], "查看原文（含个人信息）", True),
     _t(Action.ANONYMISE, TERMINAL_STATUSES, None, [SYSTEM], "联系方式到期匿名化"),

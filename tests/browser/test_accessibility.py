@@ -94,6 +94,10 @@ def test_public_error_messages_are_readable(live_server, phone_page):
         ("admin", "/admin/routing"),
         ("admin", "/admin/models"),
         ("admin", "/admin/rules"),
+        ("admin", "/admin/campaigns/1/domains"),
+        ("admin", "/admin/projects"),
+        ("admin", "/admin/posters"),
+        ("dispatcher", "/qr/poster"),
     ],
 )
 def test_staff_pages(live_server, desk_page, role, path):

@@ -29,6 +29,8 @@ def test_operator_enters_a_call_with_the_keyboard_only(live_server, desk_page):
     # Candidate departments, each with why it is proposed.
     assert "市交通运输委员会（按类别）" in page.locator("#route-preview .candidates").inner_text()
     keyboard.press("Tab")  # call time keeps its default (now)
+    keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "domain"  # the caller named no domain: left as is
     keyboard.press("Tab")  # the optional title/name disclosure
     keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "urgency"  # keeps 一般

@@ -11,7 +11,7 @@ def make_form(app, **data) -> PublicSuggestionForm:
     with app.test_request_context(method="POST", data=values):
         form = PublicSuggestionForm(formdata=MultiDict(values))
         form.district.choices = [(None, "请选择"), (1, "和平区")]
-        form.topic.choices = [("", "不确定"), ("养老", "养老")]
+        form.domain.choices = [(None, "不确定"), (1, "养老")]
         form.validate()
         return form
 

@@ -33,12 +33,12 @@ def count(model):
 
 
 @SHARED_STATE
-@given(title=field, body=field, phone=field, name=field, district=field, topic=field, consent=st.booleans())
+@given(title=field, body=field, phone=field, name=field, district=field, domain=field, consent=st.booleans())
 def test_public_form_never_fails_and_never_half_writes(
-    client, seeded, title, body, phone, name, district, topic, consent
+    client, seeded, title, body, phone, name, district, domain, consent
 ):
     before = (count(Suggestion), count(SuggestionEvent))
-    data = {"title": title, "body": body, "phone": phone, "contact_name": name, "district": district, "topic": topic}
+    data = {"title": title, "body": body, "phone": phone, "contact_name": name, "district": district, "domain": domain}
     if consent:
         data["consent"] = "y"
     response = client.post("/", data=data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_login import current_user
 
@@ -12,6 +13,7 @@ from suggestions import clock
 from suggestions.extensions import db
 from suggestions.forms import ReasonForm
 from suggestions.insight import queues
+from suggestions.models import Suggestion
 from suggestions.privacy.disclosure import record_audit
 from suggestions.privacy.vault import mask_phone
 from suggestions.views.common import phone_vault
@@ -29,6 +31,8 @@ HEADER = [
     "渠道",
     "状态",
     "时限",
+    "征集年度",
+    "领域",
     "类别",
     "承办部门",
     "所在区",
@@ -55,6 +59,8 @@ def _rows(items, unmasked: bool):
             s.channel.label,
             STATUS_LABELS[s.status],
             {"overdue": "超期", "due_soon": "即将超期"}.get(state, ""),
+            s.campaign.year if s.campaign else "",
+            s.domain.name if s.domain else "",
             s.category.name if s.category else "",
             s.department.name if s.department else "",
             s.district.name if s.district else "",
@@ -87,7 +93,7 @@ def _csv_response(items, unmasked: bool, filename: str) -> Response:
 
 def _selected():
     query = queues.filtered(_queue_filter(_filter_form()), clock.now(), due_soon_window())
-    return db.session.scalars(query.limit(MAX_ROWS)).all()
+    return db.session.scalars(query.options(sa.orm.selectinload(Suggestion.campaign)).limit(MAX_ROWS)).all()
 
 
 @bp.route("/queue/export.csv")

@@ -8,6 +8,7 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from suggestions import clock
+from suggestions.campaign import taxonomy
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterForm
 from suggestions.insight import queues
@@ -35,6 +36,8 @@ def _filter_form() -> QueueFilterForm:
     form.category.choices = category_choices("全部")
     form.district.choices = district_choices(placeholder="全部")
     form.channel.choices = [("", "全部")] + [(c.value, c.label) for c in Channel]
+    form.year.choices = [(None, "全部")] + [(year, f"{year}年") for year in taxonomy.campaign_years()]
+    form.domain.choices = [("", "全部"), (queues.NO_DOMAIN, "未确定")] + [(n, n) for n in taxonomy.domain_names()]
     form.department.choices = department_choices("全部部门")
     assignees = [("", "全部"), ("me", "我承办的"), ("none", "未指派")]
     if current_user.role == Role.OFFICER:
@@ -59,6 +62,8 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
         category_id=data.get("category"),
         district_id=data.get("district"),
         channel=Channel(data["channel"]) if data.get("channel") else None,
+        campaign_year=data.get("year"),
+        domain=data.get("domain") or "",
         assignee_id=current_user.id if assignee == "me" else (int(assignee) if assignee.isdigit() else None),
         unassigned=assignee == "none",
         received_from=data.get("received_from"),

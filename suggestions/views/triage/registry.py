@@ -18,18 +18,21 @@ from dataclasses import dataclass, field
 from flask import current_app, render_template, request
 
 from suggestions import campaign, casework, forms, routing
+from suggestions.campaign.adoption import Publication
 from suggestions.extensions import db
 from suggestions.insight import queues
-from suggestions.models import Category, Department, Project, StaffUser, Suggestion
+from suggestions.models import CampaignDomain, Category, Department, Project, StaffUser, Suggestion
 from suggestions.privacy import disclosure
 from suggestions.routing.decision import RouteDecision
+from suggestions.views.common import domain_choices
 from suggestions.views.triage.visibility import (
     category_choices,
     department_choices,
     officer_choices,
     project_choices,
+    suggestion_taxonomy,
 )
-from suggestions.workflow import Action, Role, Status, Urgency, WorkflowError, available_actions
+from suggestions.workflow import Action, Adoption, Role, Status, Urgency, WorkflowError, available_actions
 
 Run = Callable[[Suggestion, object, StaffUser], object]  # returns the success message, or a response to send
 
@@ -97,15 +100,17 @@ def _assign(s, f, user) -> str:
 
 
 def _correct(s, f, user) -> str:
-    category = db.session.get(Category, f.category.data)
+    category = db.session.get(Category, f.category.data) if f.category.data else None
     department = db.session.get(Department, f.department.data) if f.department.data else None
-    routing.correct_route(s, actor=user, category=category, department=department, reason=f.reason.data)
-    return "分类纠正已记录，将用于改进自动分拨。"
+    domain = db.session.get(CampaignDomain, f.domain.data) if f.domain.data else None
+    routing.correct_route(s, actor=user, category=category, department=department, domain=domain, reason=f.reason.data)
+    return "纠正已记录，将用于改进自动分拨和统计。"
 
 
 def _prepare_correct(f, s) -> None:
-    f.category.choices = category_choices()
+    f.category.choices = category_choices("不变")
     f.department.choices = department_choices("按类别对应部门")
+    f.domain.choices = domain_choices(suggestion_taxonomy(s), "不变")
 
 
 def _merge(s, f, user) -> str:
@@ -119,8 +124,24 @@ def _merge(s, f, user) -> str:
 
 def _adoption(s, f, user) -> str:
     project = db.session.get(Project, f.project.data) if f.project.data else None
-    campaign.decide_adoption(s, f.outcome.data, actor=user, reason=f.reason.data or "", project=project)
-    return "采纳评估已记录。"
+    publication = Publication(f.public_title.data or "", f.public_excerpt.data or "") if f.publish.data else None
+    campaign.decide_adoption(
+        s, f.outcome.data, actor=user, reason=f.reason.data or "", project=project, publication=publication
+    )
+    told = "" if s.adoption == Adoption.EVALUATING else ("已通知市民。" if s.has_phone else "市民可在查询页看到。")
+    return f"采纳评估已记录：{s.adoption.label}。{told}"
+
+
+def _prepare_adoption(f, s: Suggestion) -> None:
+    f.project.choices = project_choices()
+    if request.method == "GET":
+        # Start from the current decision, or from a suggested excerpt the dispatcher then checks.
+        f.outcome.data = s.adoption.value if s.adoption else None
+        f.project.data, f.reason.data = s.project_id, s.adoption_reason
+        suggested = campaign.suggested_publication(s)
+        f.publish.data = s.public_excerpt is not None
+        f.public_title.data = s.public_title or suggested.title
+        f.public_excerpt.data = s.public_excerpt or suggested.excerpt
 
 
 def _reveal(service, name: str) -> Run:
@@ -305,7 +326,7 @@ ACTIONS: tuple[StaffAction, ...] = (
         _adoption,
         primary_in=frozenset({Status.CLOSED}),
         collapsed=True,
-        prepare=lambda f, s: setattr(f.project, "choices", project_choices()),
+        prepare=_prepare_adoption,
     ),
     StaffAction(
         "urge",
@@ -343,7 +364,7 @@ ACTIONS: tuple[StaffAction, ...] = (
         (Action.CORRECT_ROUTE,),
         forms.CorrectRouteForm,
         _correct,
-        hint="记录正确的类别，用于改进自动分拨；不移动工单。",
+        hint="记录正确的类别、部门或领域，用于改进自动分拨和统计；不移动工单。",
         collapsed=True,
         prepare=_prepare_correct,
     ),

@@ -7,8 +7,9 @@ from flask import abort
 from flask_login import current_user
 
 from suggestions import clock
+from suggestions.campaign.taxonomy import taxonomy_campaign
 from suggestions.extensions import db
-from suggestions.models import Project, StaffUser, Suggestion
+from suggestions.models import Campaign, Project, StaffUser, Suggestion
 from suggestions.views.common import active_categories, active_departments
 from suggestions.workflow import Role
 
@@ -45,6 +46,15 @@ def officer_choices(department_id: int | None) -> list[tuple]:
         .order_by(StaffUser.display_name)
     )
     return [(None, "请选择")] + [(o.id, o.display_name) for o in officers]
+
+
+def suggestion_taxonomy(suggestion: Suggestion) -> Campaign | None:
+    """The campaign whose domains apply to an item: its own, else the one in force when it came in."""
+    if suggestion.campaign is not None:
+        return suggestion.campaign
+    if suggestion.domain is not None:
+        return suggestion.domain.campaign
+    return taxonomy_campaign(clock.local(suggestion.received_at).date())
 
 
 def project_choices() -> list[tuple]:

@@ -2,13 +2,10 @@
 
 import pytest
 
-from suggestions import campaign, casework
-from suggestions.extensions import db
-from suggestions.models import Project
+from suggestions import casework
 from suggestions.privacy import disclosure
 from suggestions.workflow import (
     Action,
-    Adoption,
     InvalidTransition,
     ReasonRequired,
     Satisfaction,
@@ -112,34 +109,6 @@ class TestResidentRating:
         casework.reply(master, "已解决。", actor=staff["officer"])
         casework.rate(child, "satisfied")
         assert child.resident_rating == Satisfaction.SATISFIED
-
-
-class TestAdoption:
-    @pytest.fixture
-    def project(self, seeded):
-        project = Project(year=2027, number=3, title="老旧小区加装电梯")
-        db.session.add(project)
-        db.session.commit()
-        return project
-
-    def test_adopted_items_are_linked_to_a_project(self, housing_item, staff, project):
-        suggestion = housing_item(Status.CLOSED)
-        with pytest.raises(WorkflowError, match="关联到一个民心工程项目"):
-            campaign.decide_adoption(suggestion, "adopted", actor=staff["dispatcher"])
-        campaign.decide_adoption(suggestion, "adopted", actor=staff["dispatcher"], project=project)
-        assert suggestion.adoption == Adoption.ADOPTED and suggestion.project == project
-        assert events_of(suggestion)[-1].action == Action.ADOPT
-
-    def test_not_adopted_needs_a_reason(self, housing_item, staff):
-        suggestion = housing_item(Status.CLOSED)
-        with pytest.raises(ReasonRequired):
-            campaign.decide_adoption(suggestion, "not_adopted", actor=staff["dispatcher"])
-        campaign.decide_adoption(suggestion, "not_adopted", actor=staff["dispatcher"], reason="已有同类项目在实施")
-        assert suggestion.adoption == Adoption.NOT_ADOPTED and suggestion.project is None
-
-    def test_adoption_only_after_an_answer(self, housing_item, staff, project):
-        with pytest.raises(InvalidTransition):
-            campaign.decide_adoption(housing_item(Status.SIGNED), "evaluating", actor=staff["dispatcher"])
 
 
 class TestReveal:

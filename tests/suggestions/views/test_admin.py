@@ -141,7 +141,6 @@ def test_reply_templates_campaigns_projects_and_staff(admin):
                 "name": "2028年民心工程金点子征集",
                 "opens_on": "2027-09-01",
                 "closes_on": "2027-09-27",
-                "topics": "就业，教育、养老",
             },
         ).status_code
         == 303
@@ -149,16 +148,16 @@ def test_reply_templates_campaigns_projects_and_staff(admin):
     from suggestions.models import Campaign, Project, StaffUser
 
     campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == 2027))
-    assert campaign.topics == ["就业", "教育", "养老"]
+    assert campaign.domains == []  # no year chosen to copy from
     backwards = admin.post(
         "/admin/campaigns",
-        data={"year": 2027, "name": "x", "opens_on": "2027-09-27", "closes_on": "2027-09-01", "topics": "就业"},
+        data={"year": 2027, "name": "x", "opens_on": "2027-09-27", "closes_on": "2027-09-01"},
     )
     assert backwards.status_code == 400 and "截止日期不能早于开始日期" in backwards.get_data(as_text=True)
-    assert (
-        admin.post("/admin/projects", data={"year": 2027, "number": 1, "title": "一老一小服务提升"}).status_code == 303
-    )
-    clash = admin.post("/admin/projects", data={"year": 2027, "number": 1, "title": "重复序号"})
+    project = {"project-campaign": campaign.id, "project-year": 2028, "project-status": "planned"}
+    created = admin.post("/admin/projects", data={**project, "project-number": 1, "project-title": "一老一小服务提升"})
+    assert created.status_code == 303
+    clash = admin.post("/admin/projects", data={**project, "project-number": 1, "project-title": "重复序号"})
     assert clash.status_code == 400 and "已有第1项" in clash.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 1
     water = factories.department_named("市水务局")
@@ -197,6 +196,8 @@ def test_admin_cannot_deactivate_themselves(admin, staff):
         "/admin/reply-templates",
         "/admin/campaigns",
         "/admin/projects",
+        "/admin/posters",
+        "/admin/campaigns/1/domains",
         "/admin/staff",
         "/admin/models",
     ],

@@ -5,7 +5,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from suggestions import campaign, casework
+from suggestions import casework
 from suggestions.extensions import db
 from suggestions.models import Suggestion, SuggestionEvent
 from suggestions.workflow import Channel, Status
@@ -19,7 +19,7 @@ def form_data(**overrides):
         "title": "增加公交班次",
         "body": TRANSPORT_TEXT,
         "district": str(factories.district_named("河西区").id),
-        "topic": "",
+        "domain": "",
         "contact_name": "",
         "phone": "",
         "consent": "y",
@@ -103,7 +103,7 @@ def test_channel_cannot_be_forged_from_the_form(client, seeded):
         ({"phone": "12345"}, "11位中国大陆手机号码"),
         ({"phone": "23812345678"}, "11位中国大陆手机号码"),
         ({"consent": None}, "请阅读并同意"),
-        ({"topic": "不存在的领域"}, None),
+        ({"domain": "99999"}, "请从列表中选择"),
     ],
 )
 def test_bad_input_gets_a_4xx_with_a_message_and_stores_nothing(client, seeded, overrides, message):
@@ -282,19 +282,3 @@ class TestRatingAndMerged:
         db.session.commit()
         page = self.login_to_track(app.test_client(), suggestion)
         assert "情绪激动" not in page
-
-
-def test_adopted_page_lists_adopted_suggestions_without_personal_data(client, housing_item, staff):
-    from suggestions.models import Project
-
-    project = Project(year=2027, number=7, title="老旧小区加装电梯")
-    db.session.add(project)
-    suggestion = housing_item(Status.CLOSED, title="老楼加装电梯", contact_name="王女士")
-    campaign.decide_adoption(suggestion, "adopted", actor=staff["dispatcher"], project=project, reason="纳入2027年项目")
-    rejected = housing_item(Status.CLOSED, title="不予采纳的建议")
-    campaign.decide_adoption(rejected, "not_adopted", actor=staff["dispatcher"], reason="已有同类项目")
-    db.session.commit()
-    html = client.get("/adopted").get_data(as_text=True)
-    assert "老楼加装电梯" in html and "第7项「老旧小区加装电梯」" in html
-    assert "不予采纳的建议" not in html
-    assert "王女士" not in html and "138" not in html and suggestion.tracking_code not in html
