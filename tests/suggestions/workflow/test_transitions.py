@@ -240,6 +240,12 @@ EDGES = {
             lambda s, u: campaign.decide_adoption(s, "partially_adopted", actor=u["dispatcher"], project=_project()),
         )
     },
+    Action.ALREADY_PLANNED: {
+        S.CLOSED: (
+            "dispatcher",
+            lambda s, u: campaign.decide_adoption(s, "already_planned", actor=u["dispatcher"], project=_project()),
+        )
+    },
     Action.NOT_ADOPT: {
         S.CLOSED: (
             "dispatcher",
