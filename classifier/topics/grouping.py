@@ -1,0 +1,338 @@
+"""Group messages into hot issues: one problem at one place, raised by several messages.
+
+How two messages are compared
+-----------------------------
+* Places (``classifier.topics.places``): each message has *title places* (the places its title names, or the
+  first places of its body when the title names none) and *linking places* (title places plus the first two
+  places of the body).  Two messages can only be linked when a linking place of one matches a linking place
+  of the other (``keys_match``), and not when both titles name districts and the districts differ.  A shared
+  road or town is not enough when each message names its own, more specific place (two compounds on the same
+  road): that pair is never linked.
+* Problem (``classifier.topics.text``): the cosine of the place-free bigram vectors, minus a penalty that grows
+  as the shared place gets less specific (compound 0, road or village ``AREA_PENALTY``, town
+  ``TOWN_PENALTY``).  Messages that name no place at all are linked only to other such messages that share one
+  of their two strongest title bigrams, and only when nearly identical (``NO_PLACE_PENALTY``).
+
+How messages become issues
+--------------------------
+The linked pairs whose score reaches ``THRESHOLD`` join messages into connected groups; inside each group,
+average-linkage clustering (over every pair's score, 0 for pairs that may not be linked) cut at the same
+``THRESHOLD`` gives the issues.  Because a pair below the threshold can never raise an average to it, this is
+exactly average linkage over the whole collection, computed one small group at a time.
+
+Everything a pair's score depends on is a function of the two messages alone, and the clustering of a group
+sorts its members first, so the result does not depend on the order messages arrive in: adding them one by one
+to a ``TopicIndex`` gives the same issues as ``group_messages`` on the same data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+from classifier.tokenize import normalize
+from classifier.topics import text as text_features
+from classifier.topics.places import LEVEL_AREA, LEVEL_ORG, LEVEL_TOWN, LEVEL_UNIT, Place, extract_places, keys_match
+
+THRESHOLD = 0.10
+AREA_PENALTY = 0.08
+TOWN_PENALTY = 0.12
+NO_PLACE_PENALTY = 0.35
+# Pair scores below this count as 0 and are not stored.
+MIN_SCORE = 0.04
+_PENALTY = {LEVEL_UNIT: 0.0, LEVEL_ORG: 0.0, LEVEL_AREA: AREA_PENALTY, LEVEL_TOWN: TOWN_PENALTY}
+_BODY_LINK_PLACES = 2
+# A title that names no place borrows the places the body names this early (its opening sentence).
+_BODY_PLACE_CHARS = 80
+_DISTRICT = re.compile(r"[A-Z]\d+[区县]")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One resident message as the grouping reads it."""
+
+    id: str
+    title: str = ""
+    body: str = ""
+    time: datetime | None = None
+    likes: int = 0
+    dislikes: int = 0
+    resident: str | None = None
+
+
+@dataclass(slots=True)
+class _Item:
+    message: Message
+    order: tuple[str, str]
+    title_places: tuple[Place, ...]
+    link_places: tuple[Place, ...]
+    places: tuple[Place, ...]
+    districts: frozenset[str]
+    block_keys: tuple[str, ...]
+    indices: np.ndarray
+    values: np.ndarray
+    problem_title: str
+    admin: tuple[str, ...]
+
+
+def _order_key(message: Message) -> tuple[str, str]:
+    return (message.time.isoformat() if message.time else "", message.id)
+
+
+def prepare(message: Message) -> _Item:
+    """Read the places and the problem vector of one message."""
+    title, body = normalize(message.title), normalize(message.body)
+    reading = extract_places(title, body)
+    masked_title = text_features.mask_spans(title, reading.title_spans)
+    masked_body = text_features.mask_spans(body, reading.body_spans)
+    indices, values = text_features.problem_vector(masked_title, masked_body)
+    in_title = tuple(p for p in reading.places if p.in_title)
+    in_body = tuple(p for p in reading.places if not p.in_title)
+    title_places = in_title or tuple(p for p in in_body[:_BODY_LINK_PLACES] if p.start < _BODY_PLACE_CHARS)
+    link_places = title_places + tuple(p for p in in_body[:_BODY_LINK_PLACES] if p not in title_places)
+    if link_places:
+        block_keys = tuple(dict.fromkeys(p.key for p in link_places))
+    else:
+        block_keys = tuple(f"\x00{code}" for code in _strongest_title_bigrams(masked_title))
+    return _Item(
+        message=message,
+        order=_order_key(message),
+        title_places=title_places,
+        link_places=link_places,
+        places=reading.places,
+        districts=frozenset(_DISTRICT.findall(title)),
+        block_keys=block_keys,
+        indices=indices,
+        values=values.astype(np.float64),
+        problem_title=masked_title,
+        admin=reading.admin,
+    )
+
+
+def _strongest_title_bigrams(masked_title: str, count: int = 2) -> list[int]:
+    codes, values = text_features._weighted(text_features._bigram_codes(masked_title), 1.0)
+    if codes.size == 0:
+        return []
+    best = np.lexsort((codes, -values))[:count]
+    return [int(codes[i]) for i in best if values[i] > 0]
+
+
+def _shared_level(a: _Item, b: _Item) -> int | None:
+    """Return how specific the place two messages share is (1 best), or None when they may not be linked."""
+    if a.districts and b.districts and a.districts.isdisjoint(b.districts):
+        return None
+    best = None
+    for p in a.link_places:
+        for q in b.link_places:
+            # Two places read only from the bodies do not make a match (both name 自来水公司, say).
+            if (p in a.title_places or q in b.title_places) and keys_match(p.key, q.key):
+                level = max(p.level, q.level)
+                if best is None or level < best:
+                    best = level
+    if best is None:
+        return None
+
+    def own_specific(x: _Item, y: _Item) -> bool:
+        return any(
+            p.level <= best and not any(keys_match(p.key, q.key) for q in y.places) for p in x.title_places
+        )
+
+    if own_specific(a, b) and own_specific(b, a):
+        return None
+    return best
+
+
+def pair_score(a: _Item, b: _Item, cosine: float) -> float:
+    """Return the linking score of two prepared messages given their problem cosine (0 when not linkable)."""
+    if a.link_places and b.link_places:
+        level = _shared_level(a, b)
+        if level is None:
+            return 0.0
+        score = cosine - _PENALTY[level]
+    elif not a.link_places and not b.link_places:
+        if a.districts and b.districts and a.districts.isdisjoint(b.districts):
+            return 0.0
+        if set(a.block_keys).isdisjoint(b.block_keys):
+            return 0.0
+        score = cosine - NO_PLACE_PENALTY
+    else:
+        return 0.0
+    return score if score >= MIN_SCORE else 0.0
+
+
+class _KeyIndex:
+    """Find the messages whose block keys match a key: equal, suffix (2+ chars) or prefix (3+ chars)."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[int]] = {}
+        self.suffix: dict[str, list[int]] = {}
+        self.prefix: dict[str, list[int]] = {}
+
+    def add(self, key: str, item: int) -> None:
+        self.exact.setdefault(key, []).append(item)
+        if key.startswith("\x00"):
+            return
+        for i in range(1, len(key) - 1):
+            self.suffix.setdefault(key[i:], []).append(item)
+        for j in range(3, len(key)):
+            self.prefix.setdefault(key[:j], []).append(item)
+
+    def lookup(self, key: str) -> Iterator[int]:
+        yield from self.exact.get(key, ())
+        if key.startswith("\x00"):
+            return
+        yield from self.suffix.get(key, ())
+        yield from self.prefix.get(key, ())
+        for i in range(1, len(key) - 1):
+            yield from self.exact.get(key[i:], ())
+        for j in range(3, len(key)):
+            yield from self.exact.get(key[:j], ())
+
+
+@dataclass
+class _Group:
+    members: list[int] = field(default_factory=list)
+    clusters: list[list[int]] = field(default_factory=list)
+
+
+class Grouping:
+    """The shared engine of ``group_messages`` and ``TopicIndex``: items, pair scores, groups, clusters."""
+
+    def __init__(self) -> None:
+        self.items: list[_Item] = []
+        self.ids: dict[str, int] = {}
+        self.keys = _KeyIndex()
+        self.scores: dict[int, dict[int, float]] = {}
+        self.parent: list[int] = []
+        self.groups: dict[int, _Group] = {}
+        self.cluster_of: dict[int, tuple[int, int]] = {}  # item -> (group root, cluster number)
+        self._scratch = np.zeros(text_features.N_FEATURES)
+
+    # -- union-find over strong links
+    def _find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def insert(self, message: Message) -> int | None:
+        """Add one message, score it against the messages that share a place key; return its number."""
+        if message.id in self.ids:
+            return None
+        item = prepare(message)
+        n = len(self.items)
+        self.items.append(item)
+        self.ids[message.id] = n
+        self.parent.append(n)
+        self.groups[n] = _Group(members=[n], clusters=[[n]])
+        candidates: set[int] = set()
+        for key in item.block_keys:
+            candidates.update(self.keys.lookup(key))
+        for key in item.block_keys:
+            self.keys.add(key, n)
+        candidates.discard(n)
+        if candidates and item.indices.size:
+            ordered = sorted(candidates)
+            cosines = self._cosines(ordered, item)
+            for other, cosine in zip(ordered, cosines, strict=True):
+                if cosine <= MIN_SCORE:
+                    continue
+                score = pair_score(self.items[other], item, float(cosine))
+                if score > 0.0:
+                    self.scores.setdefault(n, {})[other] = score
+                    self.scores.setdefault(other, {})[n] = score
+                    if score >= THRESHOLD:
+                        self._union(n, other)
+        return n
+
+    def _cosines(self, rows: list[int], item: _Item) -> np.ndarray:
+        """Return the problem cosines of ``item`` with each of ``rows``.
+
+        The sum for each pair runs over the shared features in index order whichever of the two is the query,
+        so a pair scores the same bits in any arrival order.
+        """
+        items = self.items
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([items[r].indices.size for r in rows], out=indptr[1:])
+        indices = np.concatenate([items[r].indices for r in rows])
+        data = np.concatenate([items[r].values for r in rows])
+        matrix = sp.csr_matrix((data, indices, indptr), shape=(len(rows), text_features.N_FEATURES))
+        scratch = self._scratch
+        scratch[item.indices] = item.values
+        try:
+            return matrix @ scratch
+        finally:
+            scratch[item.indices] = 0.0
+
+    def _union(self, a: int, b: int) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return
+        if len(self.groups[ra].members) < len(self.groups[rb].members):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        merged = self.groups.pop(rb)
+        self.groups[ra].members.extend(merged.members)
+        self.groups[ra].clusters = []  # stale until reclustered
+
+    def recluster(self, root: int) -> None:
+        """Cluster one group by average linkage over its members' pair scores."""
+        group = self.groups[root]
+        members = sorted(group.members, key=lambda i: self.items[i].order)
+        if len(members) == 1:
+            group.clusters = [members]
+        else:
+            position = {item: k for k, item in enumerate(members)}
+            similarity = np.zeros((len(members), len(members)))
+            for k, item in enumerate(members):
+                for other, score in self.scores.get(item, {}).items():
+                    j = position.get(other)
+                    if j is not None:
+                        similarity[k, j] = score
+            distance = 1.0 - np.minimum(similarity, 1.0)
+            np.fill_diagonal(distance, 0.0)
+            tree = linkage(squareform(distance, checks=False), method="average")
+            labels = fcluster(tree, t=1.0 - THRESHOLD, criterion="distance")
+            clusters: dict[int, list[int]] = {}
+            for item, label in zip(members, labels, strict=True):
+                clusters.setdefault(int(label), []).append(item)
+            group.clusters = sorted(clusters.values(), key=lambda c: self.items[c[0]].order)
+        for number, cluster in enumerate(group.clusters):
+            for item in cluster:
+                self.cluster_of[item] = (root, number)
+
+    def recluster_all(self) -> None:
+        for root in list(self.groups):
+            self.recluster(root)
+
+    def clusters(self) -> Iterator[list[int]]:
+        """Yield every cluster of two or more messages (members sorted by time, then id)."""
+        for group in self.groups.values():
+            for cluster in group.clusters:
+                if len(cluster) >= 2:
+                    yield cluster
+
+    def cluster_containing(self, item: int) -> list[int]:
+        root = self._find(item)
+        group = self.groups[root]
+        if not group.clusters:
+            self.recluster(root)
+        _, number = self.cluster_of[item]
+        return group.clusters[number]
+
+
+def iter_clusters(messages: Iterable[Message]) -> tuple[Grouping, list[list[int]]]:
+    """Group ``messages`` from scratch; return the engine and its clusters of two or more."""
+    engine = Grouping()
+    for message in sorted(messages, key=_order_key):
+        engine.insert(message)
+    engine.recluster_all()
+    return engine, list(engine.clusters())
