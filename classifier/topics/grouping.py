@@ -45,6 +45,8 @@ THRESHOLD = 0.10
 AREA_PENALTY = 0.08
 TOWN_PENALTY = 0.12
 NO_PLACE_PENALTY = 0.35
+# Added for each side whose shared place is read from its body rather than its title.
+BODY_PENALTY = 0.05
 # Pair scores below this count as 0 and are not stored.
 MIN_SCORE = 0.04
 _PENALTY = {LEVEL_UNIT: 0.0, LEVEL_ORG: 0.0, LEVEL_AREA: AREA_PENALTY, LEVEL_TOWN: TOWN_PENALTY}
@@ -79,6 +81,7 @@ class _Item:
     indices: np.ndarray
     values: np.ndarray
     problem_title: str
+    title: str
     admin: tuple[str, ...]
 
 
@@ -112,6 +115,7 @@ def prepare(message: Message) -> _Item:
         indices=indices,
         values=values.astype(np.float64),
         problem_title=masked_title,
+        title=title,
         admin=reading.admin,
     )
 
@@ -124,38 +128,41 @@ def _strongest_title_bigrams(masked_title: str, count: int = 2) -> list[int]:
     return [int(codes[i]) for i in best if values[i] > 0]
 
 
-def _shared_level(a: _Item, b: _Item) -> int | None:
-    """Return how specific the place two messages share is (1 best), or None when they may not be linked."""
+def _shared_level(a: _Item, b: _Item) -> tuple[int, float] | None:
+    """Return how specific the place two messages share is (1 best) and the score penalty that goes with it.
+
+    None when they may not be linked.
+    """
     if a.districts and b.districts and a.districts.isdisjoint(b.districts):
         return None
     best = None
+    best_penalty = 0.0
     for p in a.link_places:
         for q in b.link_places:
             # Two places read only from the bodies do not make a match (both name 自来水公司, say).
             if (p in a.title_places or q in b.title_places) and keys_match(p.key, q.key):
                 level = max(p.level, q.level)
-                if best is None or level < best:
-                    best = level
+                penalty = _PENALTY[level] + BODY_PENALTY * ((not p.in_title) + (not q.in_title))
+                if best is None or (level, penalty) < (best, best_penalty):
+                    best, best_penalty = level, penalty
     if best is None:
         return None
 
     def own_specific(x: _Item, y: _Item) -> bool:
-        return any(
-            p.level <= best and not any(keys_match(p.key, q.key) for q in y.places) for p in x.title_places
-        )
+        return any(p.level <= best and not any(keys_match(p.key, q.key) for q in y.places) for p in x.title_places)
 
     if own_specific(a, b) and own_specific(b, a):
         return None
-    return best
+    return best, best_penalty
 
 
 def pair_score(a: _Item, b: _Item, cosine: float) -> float:
     """Return the linking score of two prepared messages given their problem cosine (0 when not linkable)."""
     if a.link_places and b.link_places:
-        level = _shared_level(a, b)
-        if level is None:
+        shared = _shared_level(a, b)
+        if shared is None:
             return 0.0
-        score = cosine - _PENALTY[level]
+        score = cosine - shared[1]
     elif not a.link_places and not b.link_places:
         if a.districts and b.districts and a.districts.isdisjoint(b.districts):
             return 0.0
@@ -313,26 +320,24 @@ class Grouping:
         for root in list(self.groups):
             self.recluster(root)
 
-    def clusters(self) -> Iterator[list[int]]:
-        """Yield every cluster of two or more messages (members sorted by time, then id)."""
-        for group in self.groups.values():
+    def all_clusters(self, min_size: int = 2) -> Iterator[list[int]]:
+        """Yield every cluster of ``min_size`` or more messages (members sorted by time, then id)."""
+        for root, group in self.groups.items():
+            if not group.clusters:
+                self.recluster(root)
             for cluster in group.clusters:
-                if len(cluster) >= 2:
+                if len(cluster) >= min_size:
                     yield cluster
 
+    def recluster_group_of(self, item: int) -> None:
+        """Cluster again the group an item belongs to (after it joined)."""
+        self.recluster(self._find(item))
+
     def cluster_containing(self, item: int) -> list[int]:
+        """Return the cluster (sorted members) an item belongs to."""
         root = self._find(item)
         group = self.groups[root]
         if not group.clusters:
             self.recluster(root)
         _, number = self.cluster_of[item]
         return group.clusters[number]
-
-
-def iter_clusters(messages: Iterable[Message]) -> tuple[Grouping, list[list[int]]]:
-    """Group ``messages`` from scratch; return the engine and its clusters of two or more."""
-    engine = Grouping()
-    for message in sorted(messages, key=_order_key):
-        engine.insert(message)
-    engine.recluster_all()
-    return engine, list(engine.clusters())

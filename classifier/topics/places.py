@@ -155,6 +155,11 @@ _GENERIC_CORE = frozenset(
     实验 普惠 普惠性 公立 私立 民营 国有 集体 个人 私人 营利 非营利 正规 黑 非法 违法 违规 无证
     """.split()
 )
+# A 中心 after these words is a public service or facility (公积金中心, 政务服务中心), not a place of its own.
+_INSTITUTION = re.compile(
+    r"(?:公积金|政务|服务|管理|指挥|监控|调度|客服|培训|早教|体检|检测|检验|医疗|急救|救助|活动|文化|体育|文体|娱乐|物流|数据|"
+    r"信息|会展|交易|市民|社区|卫生|疾控|防治|分拣|处理|受理|办事|结算|维修|配送|呼叫|教育|研究|发展|交流|城市|国家)$"
+)
 # Characters after an ending that show it was not an ending (``城市``, ``园区``, ``政府``, ``组织``, ``线路``).
 _NOT_ENDING_AFTER = {
     "城": "市区际管乡镇中建投运",
@@ -188,7 +193,7 @@ _NOT_ENDING_BEFORE = {
     "湖": "江",
     "路": "道马公铁网线电思出修走过一上中半山水回小引带",
     "街": "上沿临满大",
-    "线": "沿路红底界一干热专在连电管光天航",
+    "线": "沿路红底界一干热专在连电管光天航压视",
     "站": "车网基加电",
     "组": "小本",
     "村": "农乡全本该邻外",
@@ -225,23 +230,24 @@ class PlaceReading:
 
 
 @cache
-def _dictionary_words() -> tuple[frozenset[str], frozenset[str]]:
-    """Return (cut words, filler words) read from jieba's dictionary by part of speech.
+def _dictionary_words() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    """Return (cut words, filler words, every 2-4 character word with its tag) from jieba's dictionary.
 
     Cut words (verbs, adverbs, prepositions, pronouns, numerals…) end the words before a name; filler words add
     verbal nouns and adjectives, which may sit inside a name (``商贸旅游职业技术学院``, ``幸福家园``) but cannot be
     a whole name (``影响小区``).  No list is kept here by hand.
     """
-    cut, filler = set(_SOFT_CUT_CHARS + _HARD_CUT_CHARS), set()
+    cut, filler, words = set(_SOFT_CUT_CHARS + _HARD_CUT_CHARS), set(), {}
     with jieba.get_dict_file() as handle:
         for line in handle:
             parts = line.decode("utf-8").split()
             if len(parts) == 3 and 2 <= len(parts[0]) <= 4:
+                words[parts[0]] = parts[2]
                 if parts[2] in _CUT_POS:
                     cut.add(parts[0])
                 elif parts[2] in _FILLER_POS:
                     filler.add(parts[0])
-    return frozenset(cut), frozenset(filler | cut)
+    return frozenset(cut), frozenset(filler | cut), words
 
 
 def _covered(text: str, words: frozenset[str]) -> bool:
@@ -270,7 +276,7 @@ def _strip_left(core: str) -> str:
         if len(core) - match.end() >= 2:
             cut = match.end()
     core = core[cut:]
-    cut_words, filler = _dictionary_words()
+    cut_words, filler, _ = _dictionary_words()
     for end in range(len(core) - 2, 0, -1):
         if any(core[start:end] in cut_words for start in range(max(0, end - 4), end)):
             rest = core[end:]
@@ -327,7 +333,7 @@ def _scan_clause(clause: str, offset: int, in_title: bool) -> list[tuple[Place, 
                 continue
         elif ending == "组" and core[-1:] in tuple("一二三四五六七八九十0123456789"):
             continue
-        elif _is_generic(core):
+        elif _is_generic(core) or ending == "中心" and _INSTITUTION.search(core):
             if len(raw) >= 2:
                 # A generic place word (我们小区, 物业公司) ends what came before it; a lone ending may still
                 # be part of a longer name (景城苑, 新城国际).
@@ -369,21 +375,21 @@ def _scan_head(clause: str, offset: int) -> tuple[Place, tuple[int, int]] | None
     return Place(core, core.lower(), LEVEL_UNIT, "小区", True, offset + s), (offset + s, offset + match.start())
 
 
-def _clauses(text: str) -> list[tuple[int, int, bool]]:
-    """Split text into runs of name characters: (start, end, follows an administrative code or the start)."""
+def _clauses(text: str) -> list[tuple[int, int, bool, bool]]:
+    """Split text into runs of name characters: (start, end, after a code or the start, before a code)."""
     cuts = [(m.start(), m.end(), True) for m in ADMIN_CODE.finditer(text)]
     cuts += [(m.start(), m.end(), False) for m in _NON_NAME.finditer(text)]
     cuts.sort()
-    runs: list[tuple[int, int, bool]] = []
-    pos, after_admin = 0, True
+    runs: list[tuple[int, int, bool, bool]] = []
+    pos, after_admin = 0, True  # a text's start works like the end of a code
     for s, e, is_admin in cuts:
         if s > pos:
-            runs.append((pos, s, after_admin))
+            runs.append((pos, s, after_admin, is_admin))
         if e > pos:
             pos = e
             after_admin = is_admin
     if pos < len(text):
-        runs.append((pos, len(text), after_admin))
+        runs.append((pos, len(text), after_admin, False))
     return runs
 
 
@@ -397,13 +403,26 @@ def _scan(text: str, in_title: bool) -> tuple[list[Place], list[tuple[int, int]]
     for m in _ZONE.finditer(text):
         places.append(Place(m.group(), m.group(), LEVEL_TOWN, "园区", in_title, m.start()))
         spans.append((m.start(), m.end()))
-    for s, e, after_admin in _clauses(text):
+    for s, e, after_admin, before_admin in _clauses(text):
         clause = text[s:e]
         found = _scan_clause(clause, s, in_title)
         if in_title and after_admin and (not found or found[0][1][0] > s + 1):
             head = _scan_head(clause, s)
             if head is not None:
                 found.insert(0, head)
+        if in_title and before_admin and after_admin and s > 0:
+            # A code inside a name (the data's masking: 五矿万境K9县) leaves the name's start between two codes:
+            # what the clause ends with after its last place is that name, unless it is an ordinary word.
+            rest_start = found[-1][1][1] if found else s
+            core = _strip_left(text[rest_start:e])
+            if (
+                3 <= len(core) <= _MAX_CORE
+                and not _is_generic(core)
+                and not _ENDING_RE.search(core)
+                and not _dictionary_words()[2].get(core)
+            ):
+                place = Place(core, core.lower(), LEVEL_UNIT, "小区", in_title, e - len(core))
+                found.append((place, (e - len(core), e)))
         for place, span in found:
             places.append(place)
             spans.append(span)
