@@ -55,8 +55,9 @@ def _count(value: str | None) -> int:
     return max(0, int(float(value)))
 
 
-def read_messages(path: Path, errors: TextIO = sys.stderr) -> Iterator[Message]:
-    """Yield the usable rows of a messages CSV, reporting the others on ``errors``."""
+def read_messages(path: Path, errors: TextIO | None = None) -> Iterator[Message]:
+    """Yield the usable rows of a messages CSV, reporting the others on ``errors`` (default stderr)."""
+    errors = errors or sys.stderr
     with path.open(encoding="utf-8-sig", newline="", errors="replace") as handle:
         reader = csv.DictReader(handle)
         columns = [c.strip() for c in reader.fieldnames or []]
@@ -130,8 +131,9 @@ def format_table(topics: list[Topic], limit: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def run(data: Path, *, as_json: bool, limit: int | None, min_size: int, out: TextIO = sys.stdout) -> int:
-    """Group the CSV's messages and print them; return the exit status."""
+def run(data: Path, *, as_json: bool, limit: int | None, min_size: int, out: TextIO | None = None) -> int:
+    """Group the CSV's messages and print them (default stdout); return the exit status."""
+    out = out or sys.stdout
     messages = list(read_messages(data))
     topics = group_messages(messages, min_size=min_size)
     if as_json:

@@ -28,7 +28,7 @@ to a ``TopicIndex`` gives the same issues as ``group_messages`` on the same data
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
