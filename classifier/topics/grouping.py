@@ -47,6 +47,12 @@ TOWN_PENALTY = 0.12
 NO_PLACE_PENALTY = 0.35
 # Added for each side whose shared place is read from its body rather than its title.
 BODY_PENALTY = 0.05
+# A cluster of one or two joins a cluster of ATTACH_MIN_SIZE or more when its ATTACH_TOP best scores with it
+# average ATTACH_SCORE (see ``_attach_stragglers``).
+ATTACH_MIN_SIZE = 3
+ATTACH_TOP = 3
+ATTACH_SCORE = 0.12
+ATTACH_LINKED = 0.25
 # Pair scores below this count as 0 and are not stored.
 MIN_SCORE = 0.04
 _PENALTY = {LEVEL_UNIT: 0.0, LEVEL_ORG: 0.0, LEVEL_AREA: AREA_PENALTY, LEVEL_TOWN: TOWN_PENALTY}
@@ -118,6 +124,42 @@ def prepare(message: Message) -> _Item:
         title=title,
         admin=reading.admin,
     )
+
+
+def _attach_stragglers(clusters: list[list[int]], similarity: np.ndarray) -> list[list[int]]:
+    """Let clusters of one or two messages join the larger cluster their best links point to.
+
+    Average linkage asks a newcomer to score ``THRESHOLD`` on average with every member, which a fiftieth message
+    about a big issue seldom does; here a small cluster joins the larger cluster (``ATTACH_MIN_SIZE`` or more)
+    whose top ``ATTACH_TOP`` scores with it average at least ``ATTACH_SCORE``, if it is linked at all to at
+    least ``ATTACH_LINKED`` of that cluster's members.  Only the clusters that average
+    linkage found take part, so the result does not depend on the order they are visited in.  For a pair, the
+    member with the better links decides.
+    """
+    large = [c for c in clusters if len(c) >= ATTACH_MIN_SIZE]
+    if not large:
+        return clusters
+    joined: dict[int, list[int]] = {id(c): list(c) for c in large}
+    kept: list[list[int]] = []
+    for cluster in clusters:
+        if len(cluster) >= ATTACH_MIN_SIZE:
+            continue
+        best, best_score = None, ATTACH_SCORE
+        for target in large:
+            block = similarity[np.ix_(cluster, target)]
+            # The better-linked member speaks for a pair (usually one resident's text posted twice); it must be
+            # linked to a quarter of the target at least, not to one member that happens to share a word.
+            linked = (block > 0).mean(axis=1) >= ATTACH_LINKED
+            if not linked.any():
+                continue
+            score = float(np.sort(block[linked], axis=1)[:, -ATTACH_TOP:].mean(axis=1).max())
+            if score >= best_score and (best is None or score > best_score):
+                best, best_score = target, score
+        if best is None:
+            kept.append(cluster)
+        else:
+            joined[id(best)].extend(cluster)
+    return [joined[id(c)] for c in large] + kept
 
 
 def _strongest_title_bigrams(masked_title: str, count: int = 2) -> list[int]:
@@ -309,9 +351,11 @@ class Grouping:
             tree = linkage(squareform(distance, checks=False), method="average")
             labels = fcluster(tree, t=1.0 - THRESHOLD, criterion="distance")
             clusters: dict[int, list[int]] = {}
-            for item, label in zip(members, labels, strict=True):
-                clusters.setdefault(int(label), []).append(item)
-            group.clusters = sorted(clusters.values(), key=lambda c: self.items[c[0]].order)
+            for k, label in enumerate(labels):
+                clusters.setdefault(int(label), []).append(k)
+            found = _attach_stragglers(sorted(clusters.values()), similarity)
+            group.clusters = [sorted((members[k] for k in c), key=lambda i: self.items[i].order) for c in found]
+            group.clusters.sort(key=lambda c: self.items[c[0]].order)
         for number, cluster in enumerate(group.clusters):
             for item in cluster:
                 self.cluster_of[item] = (root, number)

@@ -34,7 +34,7 @@ LEVEL_AREA = 3
 LEVEL_TOWN = 4
 
 # Masked administrative codes as the data spells them, and the development zones that work like districts.
-ADMIN_CODE = re.compile(r"[A-Z]\d{0,2}(?:市|县|区|省)|西地省")
+ADMIN_CODE = re.compile(r"[A-Z]\d{0,2}(?:县市|市|县|区|省)|西地省")
 _ZONE = re.compile(r"(?:经开区|高新区|开发区|经济技术开发区|自贸区|新区)")
 
 # Place-kind endings: (ending, level, kind, joins_key).  Longer endings come first so that the scanner prefers
@@ -152,14 +152,23 @@ _GENERIC_CORE = frozenset(
     沿 沿线 高压 电线 电缆 管线 管道 天然气 燃气 热 专 在 连 红 底 界 一条 干 主干 支 快速 环 环城 绕城 城际 高铁 铁路 公路
     学区 校区 园区 片区 厂区 景区 小区 生活 居住 商住 办公 写字 招商 购物 餐饮 文体 体育 健身 游乐 儿童 青少年 老年 老人
     影响 严重 改善 规划 工作 安全 投诉 处理 配套 周围 旁边 对面 门口 楼下 现在 目前 以前 当时 之前 之后 今年 去年
-    实验 普惠 普惠性 公立 私立 民营 国有 集体 个人 私人 营利 非营利 正规 黑 非法 违法 违规 无证
+    住宅 住宅楼 居民楼 楼栋 单元 实验 普惠 普惠性 公立 私立 民营 国有 集体 个人 私人 营利 非营利 正规 黑 非法 违法 违规 无证
     """.split()
 )
-# A 中心 after these words is a public service or facility (公积金中心, 政务服务中心), not a place of its own.
-_INSTITUTION = re.compile(
-    r"(?:公积金|政务|服务|管理|指挥|监控|调度|客服|培训|早教|体检|检测|检验|医疗|急救|救助|活动|文化|体育|文体|娱乐|物流|数据|"
-    r"信息|会展|交易|市民|社区|卫生|疾控|防治|分拣|处理|受理|办事|结算|维修|配送|呼叫|教育|研究|发展|交流|城市|国家)$"
-)
+# An ending after these words names a facility or an object of complaint, not a place of its own: a 中心 that
+# is a public service (公积金中心), a 站 or 厂 that is the nuisance itself (搅拌站, 水泥厂).
+_OBJECT_BEFORE = {
+    "中心": re.compile(
+        r"(?:公积金|政务|服务|管理|指挥|监控|调度|客服|培训|早教|体检|检测|检验|医疗|急救|救助|活动|文化|体育|文体|娱乐|物流|数据|"
+        r"信息|会展|交易|市民|社区|卫生|疾控|防治|分拣|处理|受理|办事|结算|维修|配送|呼叫|教育|研究|发展|交流|城市|国家)$"
+    ),
+    "站": re.compile(
+        r"(?:搅拌|加油|加气|公交|收费|垃圾|变电|充电|中转|转运|污水|检查|服务|工作|派出|气象|监测|首末|换乘|泵|水|电|车|基|"
+        r"救助|卫生|保障|压缩|分拣|回收|转换|交易|检测|质监|农技|环卫)$"
+    ),
+    "厂": re.compile(r"(?:搅拌|水泥|化工|垃圾|污水|沥青|砂石|石材|塑料|钢|铁|木|纸|电|砖|石灰|焚烧|加工|工)$"),
+    "市场": re.compile(r"(?:菜|农贸|房地产|楼|股|人才|劳务|二手|批发|建材|夜|早|跳蚤|水果|集贸)$"),
+}
 # Characters after an ending that show it was not an ending (``城市``, ``园区``, ``政府``, ``组织``, ``线路``).
 _NOT_ENDING_AFTER = {
     "城": "市区际管乡镇中建投运",
@@ -193,7 +202,7 @@ _NOT_ENDING_BEFORE = {
     "湖": "江",
     "路": "道马公铁网线电思出修走过一上中半山水回小引带",
     "街": "上沿临满大",
-    "线": "沿路红底界一干热专在连电管光天航压视",
+    "线": "沿路红底界一干热专在连电管光天航压视水",
     "站": "车网基加电",
     "组": "小本",
     "村": "农乡全本该邻外",
@@ -333,7 +342,7 @@ def _scan_clause(clause: str, offset: int, in_title: bool) -> list[tuple[Place, 
                 continue
         elif ending == "组" and core[-1:] in tuple("一二三四五六七八九十0123456789"):
             continue
-        elif _is_generic(core) or ending == "中心" and _INSTITUTION.search(core):
+        elif _is_generic(core) or (ending in _OBJECT_BEFORE and _OBJECT_BEFORE[ending].search(core)):
             if len(raw) >= 2:
                 # A generic place word (我们小区, 物业公司) ends what came before it; a lone ending may still
                 # be part of a longer name (景城苑, 新城国际).
