@@ -10,7 +10,9 @@ How two messages are compared
   road): that pair is never linked.
 * Problem (``classifier.topics.text``): the cosine of the place-free bigram vectors, minus a penalty that grows
   as the shared place gets less specific (compound 0, road or village ``AREA_PENALTY``, town
-  ``TOWN_PENALTY``).  Messages that name no place at all are linked only to other such messages that share one
+  ``TOWN_PENALTY``) and when the shared place is read from a body (``BODY_PENALTY``), plus ``KIND_BONUS``
+  when two messages about one compound, school or company name the same kind of trouble; two titles that name
+  one compound and one family of trouble (房屋质量 and 交房) score at least ``FAMILY_LINK``.  Messages that name no place at all are linked only to other such messages that share one
   of their two strongest title bigrams, and only when nearly identical (``NO_PLACE_PENALTY``).
 
 How messages become issues
@@ -45,6 +47,12 @@ THRESHOLD = 0.10
 AREA_PENALTY = 0.08
 TOWN_PENALTY = 0.12
 NO_PLACE_PENALTY = 0.35
+# Added to the score of two messages about one compound, school or company that name the same kind of trouble
+# (``classifier.topics.text.PROBLEM_KINDS``) in their titles; half of it when only a body names it.
+KIND_BONUS = 0.06
+# Two titles that name one compound, school or company (no body reading involved) and kinds of one family
+# (``classifier.topics.text.PROBLEM_FAMILIES``) score at least this.
+FAMILY_LINK = 0.12
 # Added for each side whose shared place is read from its body rather than its title.
 BODY_PENALTY = 0.05
 # A cluster of one or two joins a cluster of ATTACH_MIN_SIZE or more when its ATTACH_TOP best scores with it
@@ -86,6 +94,9 @@ class _Item:
     block_keys: tuple[str, ...]
     indices: np.ndarray
     values: np.ndarray
+    title_kinds: int
+    title_families: int
+    all_kinds: int
     problem_title: str
     title: str
     admin: tuple[str, ...]
@@ -101,8 +112,15 @@ def prepare(message: Message) -> _Item:
     reading = extract_places(title, body)
     masked_title = text_features.mask_spans(title, reading.title_spans)
     masked_body = text_features.mask_spans(body, reading.body_spans)
-    indices, values = text_features.problem_vector(masked_title, masked_body)
     in_title = tuple(p for p in reading.places if p.in_title)
+    # The title's places again wherever the body repeats them (the body scan may miss a name with no kind word).
+    names = sorted({n for p in in_title for n in (p.name, p.key) if len(n) >= 2}, key=len, reverse=True)
+    if names:
+        pattern = re.compile("|".join(map(re.escape, names)), re.IGNORECASE)
+        masked_body = pattern.sub(" ", masked_body)
+    indices, values = text_features.problem_vector(masked_title, masked_body)
+    title_kinds = text_features.problem_kinds(masked_title)
+    all_kinds = title_kinds | text_features.problem_kinds(masked_body[: text_features.BODY_CHARS])
     in_body = tuple(p for p in reading.places if not p.in_title)
     title_places = in_title or tuple(p for p in in_body[:_BODY_LINK_PLACES] if p.start < _BODY_PLACE_CHARS)
     link_places = title_places + tuple(p for p in in_body[:_BODY_LINK_PLACES] if p not in title_places)
@@ -120,6 +138,9 @@ def prepare(message: Message) -> _Item:
         block_keys=block_keys,
         indices=indices,
         values=values.astype(np.float64),
+        title_kinds=title_kinds,
+        title_families=text_features.family_mask(title_kinds),
+        all_kinds=all_kinds,
         problem_title=masked_title,
         title=title,
         admin=reading.admin,
@@ -198,6 +219,15 @@ def _shared_level(a: _Item, b: _Item) -> tuple[int, float] | None:
     return best, best_penalty
 
 
+def kind_bonus(a: _Item, b: _Item) -> float:
+    """Return the bonus for naming the same kind of trouble: both titles, or else anywhere."""
+    if a.title_kinds & b.title_kinds:
+        return KIND_BONUS
+    if a.all_kinds & b.all_kinds:
+        return KIND_BONUS / 2
+    return 0.0
+
+
 def pair_score(a: _Item, b: _Item, cosine: float) -> float:
     """Return the linking score of two prepared messages given their problem cosine (0 when not linkable)."""
     if a.link_places and b.link_places:
@@ -205,6 +235,11 @@ def pair_score(a: _Item, b: _Item, cosine: float) -> float:
         if shared is None:
             return 0.0
         score = cosine - shared[1]
+        if shared[0] <= LEVEL_ORG:
+            score += kind_bonus(a, b)
+            if shared[1] == 0.0 and a.title_families & b.title_kinds:
+                # Both titles name this compound and one family of trouble (质量 and 交房, 油烟 and 噪音).
+                score = max(score, FAMILY_LINK)
     elif not a.link_places and not b.link_places:
         if a.districts and b.districts and a.districts.isdisjoint(b.districts):
             return 0.0
@@ -292,7 +327,7 @@ class Grouping:
             ordered = sorted(candidates)
             cosines = self._cosines(ordered, item)
             for other, cosine in zip(ordered, cosines, strict=True):
-                if cosine <= MIN_SCORE:
+                if cosine + KIND_BONUS < MIN_SCORE and not item.title_families & self.items[other].title_kinds:
                     continue
                 score = pair_score(self.items[other], item, float(cosine))
                 if score > 0.0:

@@ -23,6 +23,7 @@ The administrative codes are returned separately: they say where, but never make
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache
 
@@ -259,7 +260,7 @@ def _dictionary_words() -> tuple[frozenset[str], frozenset[str], dict[str, str]]
     return frozenset(cut), frozenset(filler | cut), words
 
 
-def _covered(text: str, words: frozenset[str]) -> bool:
+def _covered(text: str, words: Container[str]) -> bool:
     """Tell whether ``text`` splits entirely into the given words."""
     ok = [True] + [False] * len(text)
     for i in range(len(text)):
@@ -372,16 +373,28 @@ _ROLE_WORD = re.compile(
 )
 
 
-def _scan_head(clause: str, offset: int) -> tuple[Place, tuple[int, int]] | None:
-    """Read a compound named without a kind word, between an administrative code and a role word."""
+def _scan_head(clause: str, offset: int, verb_bound: bool) -> tuple[Place, tuple[int, int]] | None:
+    """Read a compound named without a kind word right after an administrative code.
+
+    The name ends at a role word (``保利大都汇开发商``, ``润和紫郡用电``) or, when it is no ordinary word, at the
+    first verb or adverb (``美麓阳光没有取得验收``: 美麓 is in no dictionary, 教师 in ``教师招聘`` is).
+    """
     match = _ROLE_WORD.search(clause, 2, 9)
-    if match is None:
+    end = match.start() if match else None
+    if end is None and verb_bound:
+        cut_words, filler, words = _dictionary_words()
+        for i in range(3, min(len(clause) - 1, 8) + 1):
+            if clause[i : i + 2] in filler or clause[i : i + 3] in filler:
+                core = clause[:i]
+                if not _covered(core, words) and not _covered(core, cut_words):
+                    end = i
+                break
+    if end is None:
         return None
-    core = clause[: match.start()]
+    core = clause[:end]
     if _strip_left(core) != core or _is_generic(core) or _ENDING_RE.search(core):
         return None
-    s = match.start() - len(core)
-    return Place(core, core.lower(), LEVEL_UNIT, "小区", True, offset + s), (offset + s, offset + match.start())
+    return Place(core, core.lower(), LEVEL_UNIT, "小区", True, offset), (offset, offset + end)
 
 
 def _clauses(text: str) -> list[tuple[int, int, bool, bool]]:
@@ -416,7 +429,8 @@ def _scan(text: str, in_title: bool) -> tuple[list[Place], list[tuple[int, int]]
         clause = text[s:e]
         found = _scan_clause(clause, s, in_title)
         if in_title and after_admin and (not found or found[0][1][0] > s + 1):
-            head = _scan_head(clause, s)
+            # After a real code (not the title's start) the name may also end at a verb: A市美麓阳光没有….
+            head = _scan_head(clause, s, verb_bound=s > 0)
             if head is not None:
                 found.insert(0, head)
         if in_title and before_admin and after_admin and s > 0:

@@ -8,12 +8,14 @@ Weights do not come from the messages being grouped: a bigram weighs by how rare
 read from the frequencies in jieba's dictionary, minus a floor so that everyday words count for nothing.  That
 makes a message's vector a function of the message alone, which is what lets the incremental index agree
 exactly with a full regroup.  Civic boilerplate that is rare in general text but in every message here
-(``尊敬的领导``, ``业主``, ``恳请解决``) is listed in ``_BOILERPLATE`` and weighs nothing.
+(``尊敬的领导``, ``业主``, ``恳请解决``) is listed in ``_BOILERPLATE`` and weighs nothing.  ``problem_kinds`` reads
+which of a short list of kinds of trouble (房屋质量, 噪音, 停车 …) a text names, for the grouping's kind bonus.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
 
 import jieba
@@ -42,7 +44,85 @@ _BOILERPLATE = """
 解决 处理 问题 情况 严重 影响 我们 业主 居民 住户 小区 社区 市民 群众 百姓 老百姓 一直 现在 目前 已经 没有 进行 多次
 能否 是否 可以 何时 什么 为什么 怎么 如何 一下 尽快 及时 关注 重视 给予 予以 帮助 支持 回复 答复 落实 情况 事情 这个
 那个 这样 但是 因为 所以 如果 而且 并且 然而 还是 或者 以及 特别 非常 十分 真的 本人 大家 广大 维护 权益 合法 正常
+交房 房屋 房子 开发 发商 楼盘 购房 买房 购买 入住 小孩 孩子 家长 住房 商品 品房
 """.split()
+
+
+# Kinds of trouble residents describe in many words.  Two messages about one compound that both name a kind
+# score a little higher (``classifier.topics.grouping.KIND_BONUS``), so "房子出现很多严重的质量问题" and "多栋房子
+# 现裂缝" meet although they share no rare bigram.  The kinds are narrow on purpose (noise and dust are two).
+PROBLEM_KINDS: dict[str, str] = {
+    "房屋质量": "质量问题 质量差 质量太差 质量不合格 开裂 裂缝 裂纹 漏水 渗水 空鼓 沉降 倾斜 楼板 墙面 发霉 偷工减料",
+    "交房": "交房 延期交房 逾期交房 收房",
+    "产权证": "产权证 房产证 不动产证 两证 网签",
+    "停工验收": "停工 烂尾 验收 竣工 备案",
+    "面积": "面积缩水 缩水 公摊",
+    "虚假宣传": "虚假宣传 虚假广告 货不对板",
+    "消防": "消防 消防通道 消防设施",
+    "违建": "违建 违章建筑 私搭 乱建 违法搭建 违规建设 加建",
+    "噪音": "噪音 噪声 太吵 吵闹 轰鸣 鸣笛 喇叭 分贝",
+    "油烟": "油烟 烟道 排烟 烧烤 夜宵 餐馆 饭店 餐饮",
+    "扬尘": "粉尘 灰尘 扬尘 尘土",
+    "施工": "施工 工地 渣土车",
+    "住改商": "住改商 麻将馆 棋牌",
+    "垃圾臭味": "臭味 恶臭 异味 垃圾站 垃圾中转 化粪",
+    "停车": "停车 车位 乱停 违停",
+    "公交": "公交 班次 发车 站台 末班车 首班车",
+    "地铁": "地铁 出入口 站点 换乘",
+    "过街": "天桥 人行横道 斑马线 红绿灯 信号灯 过街",
+    "道路": "路面 坑洼 破损 拉通 断头路 沥青 修路",
+    "路灯": "路灯 照明 太暗",
+    "拆迁": "拆迁 征地 征收 安置 补偿 棚改 旧城改造 旧改",
+    "入学": "入学 学位 上学 就读 招生 学区 划片",
+    "幼儿园": "幼儿园 普惠 公办园 托管",
+    "实习打工": "实习 打工 工厂 流水线 实训 社会实践",
+    "物业": "物业费 物业公司 物业服务 业委会 业主委员会",
+    "欠款退款": "拖欠 欠款 退款 退还 不退 欠薪 血汗钱 货款 工程款",
+    "捆绑销售": "捆绑 搭售 强制购买",
+    "集资诈骗": "诈骗 集资 p2p 立案 受害人 暴雷 爆雷 跑路",
+    "水电气": "停水 供水 水压 自来水 停电 供电 燃气 天然气",
+    "高压线": "高压线 高压电 电线杆 变电站 110kv 辐射",
+    "高铁": "高铁 铁路 火车",
+    "医疗": "医院 看病 医疗 医生 治疗",
+}
+# Kinds that are one problem seen from different sides: a new building's defects, a school place, money owed.
+# Effects that many sources share (noise, dust) are not in a family: 麻将馆 noise and 工地 noise are two issues.
+PROBLEM_FAMILIES: dict[str, str] = {
+    "楼盘交付": "房屋质量 产权证 停工验收 面积 虚假宣传 消防",
+    "道路设施": "道路 路灯",
+    "上学": "入学 幼儿园",
+    "钱款": "欠款退款 捆绑销售 集资诈骗",
+}
+_KIND_OF = {word: kind for kind, words in PROBLEM_KINDS.items() for word in words.split()}
+_KIND_RE = re.compile("|".join(sorted(map(re.escape, _KIND_OF), key=len, reverse=True)))
+_KIND_BIT = {kind: 1 << k for k, kind in enumerate(PROBLEM_KINDS)}
+_FAMILY_MASK = {kind: bit for kind, bit in _KIND_BIT.items()}
+for _kinds in PROBLEM_FAMILIES.values():
+    _mask = sum(_KIND_BIT[k] for k in _kinds.split())
+    for _kind in _kinds.split():
+        _FAMILY_MASK[_kind] = _mask
+
+
+def family_mask(mask: int) -> int:
+    """Return the kinds that share a family with any kind in ``mask`` (each kind is its own family at least)."""
+    out = 0
+    for kind, bit in _KIND_BIT.items():
+        if mask & bit:
+            out |= _FAMILY_MASK[kind]
+    return out
+
+
+def problem_kinds(text: str) -> int:
+    """Return the kinds of trouble ``text`` names (see ``PROBLEM_KINDS``) as a bit mask."""
+    mask = 0
+    for match in _KIND_RE.finditer(text.lower()):
+        mask |= _KIND_BIT[_KIND_OF[match.group()]]
+    return mask
+
+
+def kind_names(mask: int) -> list[str]:
+    """Return the names of the kinds in a mask."""
+    return [kind for kind, bit in _KIND_BIT.items() if mask & bit]
 
 
 @cache
