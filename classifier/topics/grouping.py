@@ -10,17 +10,21 @@ How two messages are compared
   road): that pair is never linked.
 * Problem (``classifier.topics.text``): the cosine of the place-free bigram vectors, minus a penalty that grows
   as the shared place gets less specific (compound 0, road or village ``AREA_PENALTY``, town
-  ``TOWN_PENALTY``) and when the shared place is read from a body (``BODY_PENALTY``), plus ``KIND_BONUS``
+  ``TOWN_PENALTY``, and only when both titles name the town) and when the shared place is read from a body
+  (``BODY_PENALTY``), plus ``KIND_BONUS``
   when two messages about one compound, school or company name the same kind of trouble; two titles that name
   one compound and one family of trouble (房屋质量 and 交房) score at least ``FAMILY_LINK``.  Messages that name no place at all are linked only to other such messages that share one
-  of their two strongest title bigrams, and only when nearly identical (``NO_PLACE_PENALTY``).
+  their two strongest title bigrams, and only when nearly identical (``NO_PLACE_PENALTY``).
 
 How messages become issues
 --------------------------
 The linked pairs whose score reaches ``THRESHOLD`` join messages into connected groups; inside each group,
 average-linkage clustering (over every pair's score, 0 for pairs that may not be linked) cut at the same
 ``THRESHOLD`` gives the issues.  Because a pair below the threshold can never raise an average to it, this is
-exactly average linkage over the whole collection, computed one small group at a time.
+exactly average linkage over the whole collection, computed one small group at a time.  Then a cluster of one
+or two messages may join the larger cluster its best links point to (``_attach_stragglers``).  A group of more
+than ``MAX_DENSE`` messages (none in a year of this board's data) is first split by a stricter threshold, so
+memory stays bounded whatever the data.
 
 Everything a pair's score depends on is a function of the two messages alone, and the clustering of a group
 sorts its members first, so the result does not depend on the order messages arrive in: adding them one by one
@@ -29,32 +33,50 @@ to a ``TopicIndex`` gives the same issues as ``group_messages`` on the same data
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-import scipy.sparse as sp
+from scipy.sparse._sparsetools import csr_matvec
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from classifier.tokenize import normalize
 from classifier.topics import text as text_features
-from classifier.topics.places import LEVEL_AREA, LEVEL_ORG, LEVEL_TOWN, LEVEL_UNIT, Place, extract_places, keys_match
+from classifier.topics.places import (
+    LEVEL_AREA,
+    LEVEL_ORG,
+    LEVEL_TOWN,
+    LEVEL_UNIT,
+    Place,
+    exact_only,
+    extract_places,
+    keys_match,
+)
+from classifier.topics.places import warm_up as warm_places
 
 THRESHOLD = 0.10
 AREA_PENALTY = 0.08
-TOWN_PENALTY = 0.12
+TOWN_PENALTY = 0.25
 NO_PLACE_PENALTY = 0.35
 # Added to the score of two messages about one compound, school or company that name the same kind of trouble
-# (``classifier.topics.text.PROBLEM_KINDS``) in their titles; half of it when only a body names it.
+# (``classifier.topics.text.PROBLEM_KINDS``) in their titles; half of it when only a body names it.  A pair with
+# a cosine under KIND_MIN_COSINE shares too few words for a kind to mean the same trouble and gets no bonus.
 KIND_BONUS = 0.06
+KIND_MIN_COSINE = 0.05
 # Two titles that name one compound, school or company (no body reading involved) and kinds of one family
 # (``classifier.topics.text.PROBLEM_FAMILIES``) score at least this.
 FAMILY_LINK = 0.12
 # Added for each side whose shared place is read from its body rather than its title.
 BODY_PENALTY = 0.05
+# extend() prepares this many messages or more in worker processes when asked to.
+PARALLEL_MIN = 5000
+# A group of linked messages larger than this is split into the groups of a threshold 0.05 higher (again if
+# need be) before average linkage, which needs a dense matrix of the group; see ``Grouping._parts``.
+MAX_DENSE = 2000
 # A cluster of one or two joins a cluster of ATTACH_MIN_SIZE or more when its ATTACH_TOP best scores with it
 # average ATTACH_SCORE (see ``_attach_stragglers``).
 ATTACH_MIN_SIZE = 3
@@ -62,9 +84,11 @@ ATTACH_TOP = 3
 ATTACH_SCORE = 0.12
 ATTACH_LINKED = 0.25
 # Pair scores below this count as 0 and are not stored.
-MIN_SCORE = 0.04
+MIN_SCORE = 0.05
 _PENALTY = {LEVEL_UNIT: 0.0, LEVEL_ORG: 0.0, LEVEL_AREA: AREA_PENALTY, LEVEL_TOWN: TOWN_PENALTY}
 _BODY_LINK_PLACES = 2
+# A message "names" a place, for the conflict rule, when its title or one of its first body places does.
+_CONFLICT_BODY_PLACES = 8
 # A title that names no place borrows the places the body names this early (its opening sentence).
 _BODY_PLACE_CHARS = 80
 _DISTRICT = re.compile(r"[A-Z]\d+[区县]")
@@ -88,15 +112,18 @@ class _Item:
     message: Message
     order: tuple[str, str]
     title_places: tuple[Place, ...]
-    link_places: tuple[Place, ...]
-    places: tuple[Place, ...]
     districts: frozenset[str]
-    block_keys: tuple[str, ...]
+    own_keys: tuple[str, ...]
+    body_keys: tuple[str, ...]
     indices: np.ndarray
     values: np.ndarray
     title_kinds: int
     title_families: int
     all_kinds: int
+    # (key, level, read from the title, is a title place) for each linking place; the keys of all places.
+    links: tuple[tuple[str, int, bool, bool], ...]
+    own: tuple[tuple[str, int], ...]
+    all_keys: tuple[str, ...]
     problem_title: str
     title: str
     admin: tuple[str, ...]
@@ -114,28 +141,41 @@ def prepare(message: Message) -> _Item:
     masked_body = text_features.mask_spans(body, reading.body_spans)
     in_title = tuple(p for p in reading.places if p.in_title)
     # The title's places again wherever the body repeats them (the body scan may miss a name with no kind word).
-    names = sorted({n for p in in_title for n in (p.name, p.key) if len(n) >= 2}, key=len, reverse=True)
-    if names:
-        pattern = re.compile("|".join(map(re.escape, names)), re.IGNORECASE)
-        masked_body = pattern.sub(" ", masked_body)
+    for name in sorted({n for p in in_title for n in (p.name, p.key) if len(n) >= 2}, key=len, reverse=True):
+        masked_body = masked_body.replace(name, " ")
     indices, values = text_features.problem_vector(masked_title, masked_body)
     title_kinds = text_features.problem_kinds(masked_title)
     all_kinds = title_kinds | text_features.problem_kinds(masked_body[: text_features.BODY_CHARS])
     in_body = tuple(p for p in reading.places if not p.in_title)
     title_places = in_title or tuple(p for p in in_body[:_BODY_LINK_PLACES] if p.start < _BODY_PLACE_CHARS)
     link_places = title_places + tuple(p for p in in_body[:_BODY_LINK_PLACES] if p not in title_places)
-    if link_places:
-        block_keys = tuple(dict.fromkeys(p.key for p in link_places))
+    strongest = _strongest_title_bigrams(masked_title)
+    title_keys = {p.key for p in title_places}
+    links = []
+    for p in link_places:
+        if p.level < LEVEL_TOWN:
+            links.append((p.key, p.level, p.in_title, p.key in title_keys))
+        elif p.in_title and strongest:
+            # A town or zone links two titles only with the same strongest title bigram: thousands of messages
+            # name 经开区, and only near-repeats of one another are one issue through it.
+            links.append((f"\x01{p.key}|{strongest[0]}", p.level, True, True))
+    if links:
+        own_keys = tuple(dict.fromkeys(key for key, _, _, own in links if own))
+        body_keys = tuple(dict.fromkeys(key for key, _, _, own in links if not own and key not in own_keys))
     else:
-        block_keys = tuple(f"\x00{code}" for code in _strongest_title_bigrams(masked_title))
+        # A message that names no place meets only those whose title has the same two strongest bigrams.
+        own_keys = ("\x00" + ":".join(map(str, sorted(strongest))),) if len(strongest) == 2 else ()
+        body_keys = ()
     return _Item(
+        links=tuple(links),
+        own=tuple((p.key, p.level) for p in title_places),
+        all_keys=tuple(dict.fromkeys(p.key for p in in_title + in_body[:_CONFLICT_BODY_PLACES])),
         message=message,
         order=_order_key(message),
         title_places=title_places,
-        link_places=link_places,
-        places=reading.places,
         districts=frozenset(_DISTRICT.findall(title)),
-        block_keys=block_keys,
+        own_keys=own_keys,
+        body_keys=body_keys,
         indices=indices,
         values=values.astype(np.float64),
         title_kinds=title_kinds,
@@ -145,6 +185,30 @@ def prepare(message: Message) -> _Item:
         title=title,
         admin=reading.admin,
     )
+
+
+def _warm() -> None:
+    text_features.warm_up()
+    warm_places()
+
+
+def _prepare_detached(message: Message) -> _Item:
+    item = prepare(message)
+    item.message = None  # the parent has it; not sending it back halves what crosses the pipe
+    return item
+
+
+def prepare_many(messages: list[Message], workers: int = 1) -> list[_Item]:
+    """Prepare messages, in ``workers`` processes when there are many (each message is read on its own)."""
+    if workers <= 1 or len(messages) < PARALLEL_MIN:
+        return [prepare(m) for m in messages]
+    _warm()  # forked workers share the dictionaries read once here
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(workers, initializer=_warm) as pool:
+        items = pool.map(_prepare_detached, messages, chunksize=max(64, len(messages) // (workers * 16)))
+    for message, item in zip(messages, items, strict=True):
+        item.message = message
+    return items
 
 
 def _attach_stragglers(clusters: list[list[int]], similarity: np.ndarray) -> list[list[int]]:
@@ -194,33 +258,38 @@ def _strongest_title_bigrams(masked_title: str, count: int = 2) -> list[int]:
 def _shared_level(a: _Item, b: _Item) -> tuple[int, float] | None:
     """Return how specific the place two messages share is (1 best) and the score penalty that goes with it.
 
-    None when they may not be linked.
+    None when they may not be linked: no shared place, districts that differ, or both sides about a place of
+    their own (each title names a place as specific as the shared one that the other message never names).
     """
     if a.districts and b.districts and a.districts.isdisjoint(b.districts):
         return None
     best = None
     best_penalty = 0.0
-    for p in a.link_places:
-        for q in b.link_places:
+    for key_a, level_a, title_a, own_a in a.links:
+        for key_b, level_b, title_b, own_b in b.links:
             # Two places read only from the bodies do not make a match (both name 自来水公司, say).
-            if (p in a.title_places or q in b.title_places) and keys_match(p.key, q.key):
-                level = max(p.level, q.level)
-                penalty = _PENALTY[level] + BODY_PENALTY * ((not p.in_title) + (not q.in_title))
+            if (own_a or own_b) and keys_match(key_a, key_b):
+                level = max(level_a, level_b)
+                if level == LEVEL_TOWN and not (title_a and title_b):
+                    continue  # a town or zone shared through a body says little
+                penalty = _PENALTY[level] + BODY_PENALTY * ((not title_a) + (not title_b))
                 if best is None or (level, penalty) < (best, best_penalty):
                     best, best_penalty = level, penalty
     if best is None:
         return None
 
     def own_specific(x: _Item, y: _Item) -> bool:
-        return any(p.level <= best and not any(keys_match(p.key, q.key) for q in y.places) for p in x.title_places)
+        return any(level <= best and not any(keys_match(key, k) for k in y.all_keys) for key, level in x.own)
 
     if own_specific(a, b) and own_specific(b, a):
         return None
     return best, best_penalty
 
 
-def kind_bonus(a: _Item, b: _Item) -> float:
-    """Return the bonus for naming the same kind of trouble: both titles, or else anywhere."""
+def kind_bonus(a: _Item, b: _Item, cosine: float) -> float:
+    """Return the bonus for naming the same kind of trouble: both titles, or else anywhere (some words shared)."""
+    if cosine < KIND_MIN_COSINE:
+        return 0.0
     if a.title_kinds & b.title_kinds:
         return KIND_BONUS
     if a.all_kinds & b.all_kinds:
@@ -230,20 +299,20 @@ def kind_bonus(a: _Item, b: _Item) -> float:
 
 def pair_score(a: _Item, b: _Item, cosine: float) -> float:
     """Return the linking score of two prepared messages given their problem cosine (0 when not linkable)."""
-    if a.link_places and b.link_places:
+    if a.links and b.links:
         shared = _shared_level(a, b)
         if shared is None:
             return 0.0
         score = cosine - shared[1]
         if shared[0] <= LEVEL_ORG:
-            score += kind_bonus(a, b)
+            score += kind_bonus(a, b, cosine)
             if shared[1] == 0.0 and a.title_families & b.title_kinds:
                 # Both titles name this compound and one family of trouble (质量 and 交房, 油烟 and 噪音).
                 score = max(score, FAMILY_LINK)
-    elif not a.link_places and not b.link_places:
+    elif not a.links and not b.links:
         if a.districts and b.districts and a.districts.isdisjoint(b.districts):
             return 0.0
-        if set(a.block_keys).isdisjoint(b.block_keys):
+        if not a.own_keys or a.own_keys != b.own_keys:
             return 0.0
         score = cosine - NO_PLACE_PENALTY
     else:
@@ -261,23 +330,27 @@ class _KeyIndex:
 
     def add(self, key: str, item: int) -> None:
         self.exact.setdefault(key, []).append(item)
-        if key.startswith("\x00"):
+        if exact_only(key):
             return
         for i in range(1, len(key) - 1):
             self.suffix.setdefault(key[i:], []).append(item)
         for j in range(3, len(key)):
             self.prefix.setdefault(key[:j], []).append(item)
 
-    def lookup(self, key: str) -> Iterator[int]:
-        yield from self.exact.get(key, ())
-        if key.startswith("\x00"):
+    def lookup(self, key: str, into: set[int]) -> None:
+        """Add to ``into`` the messages with a key that matches ``key``."""
+        exact = self.exact
+        into.update(exact.get(key, ()))
+        if exact_only(key):
             return
-        yield from self.suffix.get(key, ())
-        yield from self.prefix.get(key, ())
+        into.update(self.suffix.get(key, ()))
+        into.update(self.prefix.get(key, ()))
         for i in range(1, len(key) - 1):
-            yield from self.exact.get(key[i:], ())
+            if key[i:] in exact:
+                into.update(exact[key[i:]])
         for j in range(3, len(key)):
-            yield from self.exact.get(key[:j], ())
+            if key[:j] in exact:
+                into.update(exact[key[:j]])
 
 
 @dataclass
@@ -292,12 +365,20 @@ class Grouping:
     def __init__(self) -> None:
         self.items: list[_Item] = []
         self.ids: dict[str, int] = {}
-        self.keys = _KeyIndex()
+        self.title_keys = _KeyIndex()
+        self.body_keys = _KeyIndex()
         self.scores: dict[int, dict[int, float]] = {}
         self.parent: list[int] = []
         self.groups: dict[int, _Group] = {}
         self.cluster_of: dict[int, tuple[int, int]] = {}  # item -> (group root, cluster number)
         self._scratch = np.zeros(text_features.N_FEATURES)
+        # Every item's problem vector in one flat store, and its kind masks, for vectorised scoring.
+        self._flat_indices = np.empty(1 << 16, dtype=np.int32)
+        self._flat_values = np.empty(1 << 16, dtype=np.float64)
+        self._used = 0
+        self._start = np.empty(1 << 10, dtype=np.int64)
+        self._size = np.empty(1 << 10, dtype=np.int64)
+        self._kinds = np.empty((1 << 10, 3), dtype=np.int64)  # title kinds, title families, all kinds
 
     # -- union-find over strong links
     def _find(self, i: int) -> int:
@@ -307,29 +388,46 @@ class Grouping:
             i = parent[i]
         return i
 
-    def insert(self, message: Message) -> int | None:
-        """Add one message, score it against the messages that share a place key; return its number."""
+    def insert(self, message: Message, item: _Item | None = None) -> int | None:
+        """Add one message, score it against the messages that share a place key; return its number.
+
+        ``item`` is the message already prepared (``prepare_many``), to skip doing it here.
+        """
         if message.id in self.ids:
             return None
-        item = prepare(message)
+        if item is None:
+            item = prepare(message)
         n = len(self.items)
         self.items.append(item)
+        self._store(n, item)
         self.ids[message.id] = n
         self.parent.append(n)
         self.groups[n] = _Group(members=[n], clusters=[[n]])
+        # A match needs a title place on one side at least, so body places only meet title places.
         candidates: set[int] = set()
-        for key in item.block_keys:
-            candidates.update(self.keys.lookup(key))
-        for key in item.block_keys:
-            self.keys.add(key, n)
+        for key in item.own_keys:
+            self.title_keys.lookup(key, candidates)
+            self.body_keys.lookup(key, candidates)
+        for key in item.body_keys:
+            self.title_keys.lookup(key, candidates)
+        for key in item.own_keys:
+            self.title_keys.add(key, n)
+        for key in item.body_keys:
+            self.body_keys.add(key, n)
         candidates.discard(n)
         if candidates and item.indices.size:
-            ordered = sorted(candidates)
+            ordered = np.array(sorted(candidates), dtype=np.int64)
             cosines = self._cosines(ordered, item)
-            for other, cosine in zip(ordered, cosines, strict=True):
-                if cosine + KIND_BONUS < MIN_SCORE and not item.title_families & self.items[other].title_kinds:
-                    continue
-                score = pair_score(self.items[other], item, float(cosine))
+            # Only pairs that could reach MIN_SCORE are scored one by one: a high enough cosine, a shared kind
+            # (the bonus) or a shared family (the minimum link).
+            kinds = self._kinds[ordered]
+            hopeful = (
+                (cosines >= MIN_SCORE)
+                | ((cosines >= KIND_MIN_COSINE) & ((kinds[:, 2] & item.all_kinds) != 0))
+                | ((kinds[:, 0] & item.title_families) != 0)
+            )
+            for other, cosine in zip(ordered[hopeful].tolist(), cosines[hopeful].tolist(), strict=True):
+                score = pair_score(self.items[other], item, cosine)
                 if score > 0.0:
                     self.scores.setdefault(n, {})[other] = score
                     self.scores.setdefault(other, {})[n] = score
@@ -337,24 +435,48 @@ class Grouping:
                         self._union(n, other)
         return n
 
-    def _cosines(self, rows: list[int], item: _Item) -> np.ndarray:
+    def _store(self, n: int, item: _Item) -> None:
+        size = item.indices.size
+        while self._used + size > self._flat_indices.size:
+            self._flat_indices = np.resize(self._flat_indices, self._flat_indices.size * 2)
+            self._flat_values = np.resize(self._flat_values, self._flat_values.size * 2)
+        if n >= self._start.size:
+            self._start = np.resize(self._start, self._start.size * 2)
+            self._size = np.resize(self._size, self._size.size * 2)
+            self._kinds = np.resize(self._kinds, (self._kinds.shape[0] * 2, 3))
+        self._flat_indices[self._used : self._used + size] = item.indices
+        self._flat_values[self._used : self._used + size] = item.values
+        self._start[n], self._size[n] = self._used, size
+        self._kinds[n] = (item.title_kinds, item.title_families, item.all_kinds)
+        self._used += size
+
+    def _cosines(self, rows: np.ndarray, item: _Item) -> np.ndarray:
         """Return the problem cosines of ``item`` with each of ``rows``.
 
         The sum for each pair runs over the shared features in index order whichever of the two is the query,
         so a pair scores the same bits in any arrival order.
         """
-        items = self.items
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([items[r].indices.size for r in rows], out=indptr[1:])
-        indices = np.concatenate([items[r].indices for r in rows])
-        data = np.concatenate([items[r].values for r in rows])
-        matrix = sp.csr_matrix((data, indices, indptr), shape=(len(rows), text_features.N_FEATURES))
+        sizes = self._size[rows]
+        indptr = np.zeros(rows.size + 1, dtype=np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        gather = np.arange(indptr[-1], dtype=np.int64) + np.repeat(self._start[rows] - indptr[:-1], sizes)
         scratch = self._scratch
         scratch[item.indices] = item.values
+        out = np.zeros(rows.size)
         try:
-            return matrix @ scratch
+            # scipy's CSR mat-vec kernel (what ``csr_matrix @ vector`` runs), called without building the matrix.
+            csr_matvec(
+                rows.size,
+                text_features.N_FEATURES,
+                indptr.astype(np.int32),
+                self._flat_indices[gather],
+                self._flat_values[gather],
+                scratch,
+                out,
+            )
         finally:
             scratch[item.indices] = 0.0
+        return out
 
     def _union(self, a: int, b: int) -> None:
         ra, rb = self._find(a), self._find(b)
@@ -371,29 +493,57 @@ class Grouping:
         """Cluster one group by average linkage over its members' pair scores."""
         group = self.groups[root]
         members = sorted(group.members, key=lambda i: self.items[i].order)
-        if len(members) == 1:
-            group.clusters = [members]
-        else:
-            position = {item: k for k, item in enumerate(members)}
-            similarity = np.zeros((len(members), len(members)))
-            for k, item in enumerate(members):
-                for other, score in self.scores.get(item, {}).items():
-                    j = position.get(other)
-                    if j is not None:
-                        similarity[k, j] = score
-            distance = 1.0 - np.minimum(similarity, 1.0)
-            np.fill_diagonal(distance, 0.0)
-            tree = linkage(squareform(distance, checks=False), method="average")
-            labels = fcluster(tree, t=1.0 - THRESHOLD, criterion="distance")
-            clusters: dict[int, list[int]] = {}
-            for k, label in enumerate(labels):
-                clusters.setdefault(int(label), []).append(k)
-            found = _attach_stragglers(sorted(clusters.values()), similarity)
-            group.clusters = [sorted((members[k] for k in c), key=lambda i: self.items[i].order) for c in found]
-            group.clusters.sort(key=lambda c: self.items[c[0]].order)
+        group.clusters = []
+        for part in self._parts(members, THRESHOLD):
+            group.clusters.extend(self._cluster(part))
+        group.clusters.sort(key=lambda c: self.items[c[0]].order)
         for number, cluster in enumerate(group.clusters):
             for item in cluster:
                 self.cluster_of[item] = (root, number)
+
+    def _parts(self, members: list[int], threshold: float) -> list[list[int]]:
+        """Split a group too big for dense linkage into the groups of a stricter threshold (see ``MAX_DENSE``)."""
+        if len(members) <= MAX_DENSE:
+            return [members]
+        threshold += 0.05
+        inside = set(members)
+        parent = {i: i for i in members}
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i in members:
+            for j, score in self.scores.get(i, {}).items():
+                if score >= threshold and j in inside:
+                    parent[find(i)] = find(j)
+        split: dict[int, list[int]] = {}
+        for i in members:
+            split.setdefault(find(i), []).append(i)
+        return [p for part in split.values() for p in self._parts(part, threshold)]
+
+    def _cluster(self, members: list[int]) -> list[list[int]]:
+        """Return the clusters of a few members (in time order) by average linkage and the attach step."""
+        if len(members) == 1:
+            return [members]
+        position = {item: k for k, item in enumerate(members)}
+        similarity = np.zeros((len(members), len(members)))
+        for k, item in enumerate(members):
+            for other, score in self.scores.get(item, {}).items():
+                j = position.get(other)
+                if j is not None:
+                    similarity[k, j] = score
+        distance = 1.0 - np.minimum(similarity, 1.0)
+        np.fill_diagonal(distance, 0.0)
+        tree = linkage(squareform(distance, checks=False), method="average")
+        labels = fcluster(tree, t=1.0 - THRESHOLD, criterion="distance")
+        clusters: dict[int, list[int]] = {}
+        for k, label in enumerate(labels):
+            clusters.setdefault(int(label), []).append(k)
+        found = _attach_stragglers(sorted(clusters.values()), similarity)
+        return [sorted((members[k] for k in c), key=lambda i: self.items[i].order) for c in found]
 
     def recluster_all(self) -> None:
         for root in list(self.groups):

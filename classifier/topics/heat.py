@@ -82,6 +82,11 @@ def _same_text_pairs(members: Sequence[HeatInput]) -> list[tuple[int, int]]:
     """Return the pairs (i > j) of members whose whole texts are near-identical."""
     if len(members) < 2:
         return []
+    if len(members) == 2:
+        a, b = members
+        common, ia, ib = np.intersect1d(a.text_indices, b.text_indices, assume_unique=True, return_indices=True)
+        similar = common.size and float(np.dot(a.text_values[ia], b.text_values[ib])) >= SAME_TEXT
+        return [(1, 0)] if similar else []
     columns, inverse = np.unique(np.concatenate([m.text_indices for m in members]), return_inverse=True)
     indptr = np.zeros(len(members) + 1, dtype=np.int64)
     np.cumsum([m.text_indices.size for m in members], out=indptr[1:])
@@ -104,9 +109,10 @@ class Heat:
     recency: float
 
 
-def heat(members: Sequence[HeatInput], now: datetime | None) -> Heat:
-    """Return the heat index of an issue (see the module docstring)."""
-    numbers = residents(members)
+def heat(members: Sequence[HeatInput], now: datetime | None, numbers: Sequence[int] | None = None) -> Heat:
+    """Return the heat index of an issue (see the module docstring); ``numbers`` from ``residents`` if known."""
+    if numbers is None:
+        numbers = residents(members)
     count = len(set(numbers))
     votes = sum(max(0, m.likes) + max(0, m.dislikes) for m in members)
     times = [m.time for m in members if m.time is not None]

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
 from classifier.tokenize import normalize
 from classifier.topics import labels
 from classifier.topics import text as text_features
-from classifier.topics.grouping import Grouping, Message, _order_key
-from classifier.topics.heat import HEAT_EXPLANATION, HeatInput, heat
+from classifier.topics.grouping import Grouping, Message, _order_key, prepare_many
+from classifier.topics.heat import HEAT_EXPLANATION, HeatInput, heat, residents
 
 SNAPSHOT_FORMAT = 1
+_EMPTY = np.empty(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,9 @@ class TopicIndex:
 
     _engine: Grouping = field(default_factory=Grouping)
     _text_vectors: dict[int, tuple[Any, Any]] = field(default_factory=dict)
+    _title_vectors: dict[int, tuple[Any, Any]] = field(default_factory=dict)
+    # What naming an issue and counting its residents cost, per member list; only the heat changes with time.
+    _summaries: dict[tuple[int, ...], tuple[labels.Label, tuple[str, ...], list[int]]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self._engine.items)
@@ -100,11 +106,22 @@ class TopicIndex:
             engine.recluster_group_of(number)
         return self._topic_id(engine.cluster_containing(number))
 
-    def extend(self, messages: Iterable[Message | Mapping[str, Any]]) -> None:
-        """File many messages and cluster once at the end (what ``group_messages`` does)."""
+    def extend(self, messages: Iterable[Message | Mapping[str, Any]], *, workers: int = 1) -> None:
+        """File many messages and cluster once at the end (what ``group_messages`` does).
+
+        ``workers`` > 1 reads the messages in that many forked processes when there are thousands of them
+        (the scoring and clustering stay in this process); the result is the same.
+        """
         engine = self._engine
-        for message in sorted((as_message(m) for m in messages), key=_order_key):
-            engine.insert(message)
+        ordered = sorted((as_message(m) for m in messages), key=_order_key)
+        seen: set[str] = set(engine.ids)
+        fresh = []
+        for message in ordered:
+            if message.id not in seen:  # the first of two messages with one id wins, as with add()
+                seen.add(message.id)
+                fresh.append(message)
+        for message, item in zip(fresh, prepare_many(fresh, workers), strict=True):
+            engine.insert(message, item)
         engine.recluster_all()
 
     def topic_of(self, message_id: str) -> str | None:
@@ -128,7 +145,11 @@ class TopicIndex:
         if now is None:
             times = [item.message.time for item in engine.items if item.message.time is not None]
             now = max(times) if times else None
-        topics = [self._summarise(cluster, now) for cluster in engine.all_clusters(min_size)]
+        clusters = list(engine.all_clusters(min_size))
+        topics = [self._summarise(cluster, now) for cluster in clusters]
+        current = {tuple(c) for c in clusters}
+        for key in [k for k in self._summaries if k not in current]:
+            del self._summaries[key]
         topics.sort(key=lambda t: (-t.heat, -len(t.members), t.id))
         return topics
 
@@ -143,16 +164,24 @@ class TopicIndex:
     def _summarise(self, cluster: list[int], now: datetime | None) -> Topic:
         engine = self._engine
         items = [engine.items[i] for i in cluster]
-        inputs = []
-        for number, item in zip(cluster, items, strict=True):
-            indices, values = self._text_vector(number)
-            m = item.message
-            inputs.append(HeatInput(m.time, m.likes, m.dislikes, m.resident, indices, values))
-        figures = heat(inputs, now)
-        label = labels.name_issue(
-            [labels.TitleInfo(i.title, tuple(p for p in i.title_places if p.in_title), i.admin) for i in items],
-            self._central(cluster),
-        )
+        key = tuple(cluster)
+        cached = self._summaries.get(key)
+        if cached is None:
+            inputs = []
+            for number, item in zip(cluster, items, strict=True):
+                indices, values = self._text_vector(number)
+                m = item.message
+                inputs.append(HeatInput(m.time, m.likes, m.dislikes, m.resident, indices, values))
+            label = labels.name_issue(
+                [labels.TitleInfo(i.title, tuple(p for p in i.title_places if p.in_title), i.admin) for i in items],
+                self._central(cluster),
+            )
+            words = tuple(labels.keywords([i.problem_title for i in items]))
+            cached = (label, words, residents(inputs))
+            self._summaries[key] = cached
+        label, words, numbers = cached
+        inputs = [HeatInput(i.message.time, i.message.likes, i.message.dislikes, None, _EMPTY, _EMPTY) for i in items]
+        figures = heat(inputs, now, numbers)
         times = [i.message.time for i in items if i.message.time is not None]
         return Topic(
             id="t" + items[0].message.id,
@@ -164,17 +193,24 @@ class TopicIndex:
             first=min(times) if times else None,
             last=max(times) if times else None,
             places=label.places,
-            keywords=tuple(labels.keywords([i.problem_title for i in items])),
+            keywords=words,
             place=label.place,
             problem=label.problem,
         )
+
+    def _title_vector(self, number: int) -> tuple[Any, Any]:
+        vector = self._title_vectors.get(number)
+        if vector is None:
+            vector = text_features.problem_vector(self._engine.items[number].problem_title, "")
+            self._title_vectors[number] = vector
+        return vector
 
     def _central(self, cluster: list[int]) -> int:
         """Return the position of the member whose title is closest to the issue's titles taken together.
 
         Titles that trim to a usable problem phrase (4 to 20 characters) are preferred.
         """
-        vectors = [text_features.problem_vector(self._engine.items[i].problem_title, "") for i in cluster]
+        vectors = [self._title_vector(i) for i in cluster]
         centroid: dict[int, float] = {}
         for indices, values in vectors:
             for index, value in zip(indices.tolist(), values.tolist(), strict=True):
@@ -228,11 +264,18 @@ class TopicIndex:
 
 
 def group_messages(
-    messages: Iterable[Message | Mapping[str, Any]], *, now: datetime | None = None, min_size: int = 2
+    messages: Iterable[Message | Mapping[str, Any]],
+    *,
+    now: datetime | None = None,
+    min_size: int = 2,
+    workers: int = 1,
 ) -> list[Topic]:
-    """Group messages into hot issues from scratch and return them hottest first."""
+    """Group messages into hot issues from scratch and return them hottest first.
+
+    ``workers``: processes that read the messages (see ``TopicIndex.extend``); the CLI uses every core.
+    """
     index = TopicIndex()
-    index.extend(messages)
+    index.extend(messages, workers=workers)
     return index.topics(now=now, min_size=min_size)
 
 

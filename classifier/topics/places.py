@@ -9,10 +9,10 @@ compounds without such an ending, right after the code and before the problem (`
 so the result for a message depends on that message alone.  Each mention carries a matching ``key`` (the name
 without the generic tail: ``魅力之城小区`` → ``魅力之城``, ``辉煌国际城二期`` → ``辉煌国际城``) and a ``level``:
 
-1. a compound, building, school, hospital, station or village group: the most specific places;
+1. a compound, building, school, hospital or village group: the most specific places;
 2. a company or other organisation (``58车贷``, ``广铁集团``, ``富绿物业``): one group of people, but it may serve
    many compounds;
-3. a road, street, bridge, park, lake, community or village;
+3. a road, street, bridge, station, park, lake, community or village;
 4. a town, township, street office (街道), development zone, metro line or expressway.
 
 The administrative codes are returned separately: they say where, but never make two messages the same place.
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
 
@@ -103,7 +103,7 @@ _ENDINGS: list[tuple[str, int, str]] = [
     ("高速", LEVEL_TOWN, "道路"),
     ("号线", LEVEL_TOWN, "线路"),
     ("线", LEVEL_TOWN, "线路"),
-    ("站", LEVEL_UNIT, "站点"),
+    ("站", LEVEL_AREA, "站点"),
     ("公园", LEVEL_AREA, "公园"),
     ("湖", LEVEL_AREA, "公园"),
     ("村", LEVEL_AREA, "村"),
@@ -124,6 +124,7 @@ _TAIL = re.compile(
 _COMPANY_FORM = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)$")
 
 _MAX_CORE = 10
+BODY_SCAN_CHARS = 400
 
 # A name starts after the last of these (verbs and prepositions that precede a place in a sentence).
 _LEFT_CUT = re.compile(
@@ -135,6 +136,7 @@ _LEFT_CUT = re.compile(
 # dictionary words that do: verbs, adverbs, prepositions, conjunctions, particles, pronouns, numerals, time
 # and direction words, idioms.
 _HARD_CUT_CHARS = "的了是在被把对给让但并着"
+_LAST_HARD_CUT = re.compile(f".*[{_HARD_CUT_CHARS}]")
 _SOFT_CUT_CHARS = "于将从向至到和与及同跟过我你他她们这那该本此其各个为因由离距往等或还也都就又即自以已"
 _CUT_POS = frozenset("v vd vi vg d p c u uj ul uz ug ud uv r y e o t f m mq q l i".split())
 _FILLER_POS = frozenset("vn a ad an".split())
@@ -165,7 +167,7 @@ _OBJECT_BEFORE = {
     ),
     "站": re.compile(
         r"(?:搅拌|加油|加气|公交|收费|垃圾|变电|充电|中转|转运|污水|检查|服务|工作|派出|气象|监测|首末|换乘|泵|水|电|车|基|"
-        r"救助|卫生|保障|压缩|分拣|回收|转换|交易|检测|质监|农技|环卫)$"
+        r"救助|卫生|保障|压缩|分拣|回收|转换|交易|检测|质监|农技|环卫|停靠|推广|规划地铁)$"
     ),
     "厂": re.compile(r"(?:搅拌|水泥|化工|垃圾|污水|沥青|砂石|石材|塑料|钢|铁|木|纸|电|砖|石灰|焚烧|加工|工)$"),
     "市场": re.compile(r"(?:菜|农贸|房地产|楼|股|人才|劳务|二手|批发|建材|夜|早|跳蚤|水果|集贸)$"),
@@ -271,6 +273,7 @@ def _covered(text: str, words: Container[str]) -> bool:
     return ok[-1]
 
 
+@lru_cache(maxsize=1 << 16)
 def _strip_left(core: str) -> str:
     """Drop the words before a name (``坚决反对在诺亚山林`` → ``诺亚山林``); return "" when no name is left.
 
@@ -278,9 +281,9 @@ def _strip_left(core: str) -> str:
     verb or function word that leaves at least two characters which are not generic or filler words; a verb
     inside a short name (``发展大道``, ``看云路``) leaves too little and stays.
     """
-    hard = max(core.rfind(ch) for ch in _HARD_CUT_CHARS)
-    if hard >= 0:
-        core = core[hard + 1 :]
+    hard = _LAST_HARD_CUT.match(core)
+    if hard is not None:
+        core = core[hard.end() :]
     cut = 0
     for match in _LEFT_CUT.finditer(core):
         if len(core) - match.end() >= 2:
@@ -297,6 +300,7 @@ def _strip_left(core: str) -> str:
     return core
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_generic(core: str) -> bool:
     """Tell whether a core names no particular place (too short, or only generic words: 普惠性公办)."""
     if len(core) < 2:
@@ -355,7 +359,7 @@ def _scan_clause(clause: str, offset: int, in_title: bool) -> list[tuple[Place, 
         tail = _TAIL.match(clause, e)
         display_end = tail.end() if tail else e
         key = _make_key(name)
-        if len(key) < 2 or key in _GENERIC_CORE:
+        if len(key) < 2 or key in _GENERIC_CORE or key in _ENDING_INFO:
             continue
         if extends and found:
             found.pop()
@@ -394,6 +398,8 @@ def _scan_head(clause: str, offset: int, verb_bound: bool) -> tuple[Place, tuple
     core = clause[:end]
     if _strip_left(core) != core or _is_generic(core) or _ENDING_RE.search(core):
         return None
+    if _covered(core, _dictionary_words()[2]):
+        return None  # ordinary words (车位属于, 城南故事): a phrase, not a name
     return Place(core, core.lower(), LEVEL_UNIT, "小区", True, offset), (offset, offset + end)
 
 
@@ -427,7 +433,7 @@ def _scan(text: str, in_title: bool) -> tuple[list[Place], list[tuple[int, int]]
         spans.append((m.start(), m.end()))
     for s, e, after_admin, before_admin in _clauses(text):
         clause = text[s:e]
-        found = _scan_clause(clause, s, in_title)
+        found = _scan_clause(clause, s, in_title) if _ENDING_RE.search(clause) else []
         if in_title and after_admin and (not found or found[0][1][0] > s + 1):
             # After a real code (not the title's start) the name may also end at a verb: A市美麓阳光没有….
             head = _scan_head(clause, s, verb_bound=s > 0)
@@ -453,9 +459,13 @@ def _scan(text: str, in_title: bool) -> tuple[list[Place], list[tuple[int, int]]
 
 
 def extract_places(title: str, body: str) -> PlaceReading:
-    """Return the places, administrative codes and place spans of a message (title and body normalised)."""
+    """Return the places, administrative codes and place spans of a message (title and body normalised).
+
+    Only the first ``BODY_SCAN_CHARS`` characters of the body are read: a body names its place early, and the
+    problem vector reads no further either.
+    """
     title_places, title_spans = _scan(title, True)
-    body_places, body_spans = _scan(body, False)
+    body_places, body_spans = _scan(body[:BODY_SCAN_CHARS], False)
     admin: list[str] = []
     for text in (title, body):
         for m in ADMIN_CODE.finditer(text):
@@ -470,13 +480,30 @@ def extract_places(title: str, body: str) -> PlaceReading:
     return PlaceReading(tuple(places), tuple(admin), tuple(sorted(title_spans)), tuple(sorted(body_spans)))
 
 
+_EXACT_ONLY = re.compile(r"[0-9\x00-\x1f]")
+
+
+def exact_only(key: str) -> bool:
+    """Tell whether a key matches only itself: it holds a digit (``805路`` is not ``5路``) or is a compound key."""
+    return _EXACT_ONLY.search(key) is not None
+
+
 def keys_match(a: str, b: str) -> bool:
     """Tell whether two place keys name the same place.
 
     Equal, or the shorter one ends the longer one (at least two characters: ``洪西`` / ``东进洪西``, ``魅力之城`` /
-    ``万科魅力之城``), or begins it (at least three: ``伊景园`` / ``伊景园滨河苑``).
+    ``万科魅力之城``), or begins it (at least three: ``伊景园`` / ``伊景园滨河苑``).  Keys with digits only match
+    themselves.
     """
     if a == b:
         return True
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= 2 and long.endswith(short) or len(short) >= 3 and long.startswith(short)
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) < 2 or not (b.endswith(a) or (len(a) >= 3 and b.startswith(a))):
+        return False
+    return not (exact_only(a) or exact_only(b))
+
+
+def warm_up() -> None:
+    """Read jieba's dictionary for the name boundaries now rather than on the first message."""
+    _dictionary_words()
