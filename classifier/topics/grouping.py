@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from scipy.sparse._sparsetools import csr_matvec
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse._sparsetools import csr_matvec
 from scipy.spatial.distance import squareform
 
 from classifier.tokenize import normalize
