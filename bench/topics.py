@@ -13,8 +13,10 @@ exact repeat of it.
 
 Prints:
 
-* full regroup (``group_messages``, hot issues summarised and ranked included): wall time, number of issues,
-  peak RSS of the process (``resource.getrusage``; the 100,000 messages themselves included);
+* full regroup (``group_messages``, hot issues summarised and ranked included; messages read in ``--workers``
+  processes, default every core): wall and CPU time, number of issues, peak RSS of the process and of the
+  largest worker (``resource.getrusage``; the 100,000 messages themselves included), and the load average, since
+  other work on the machine stretches wall time;
 * incremental: ``TopicIndex.extend`` with all but ``--adds`` messages, then ``TopicIndex.add`` for each of the
   rest, one at a time: p50 and p99 of one add in ms.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import re
 import resource
@@ -52,6 +55,10 @@ def percentile(values: list[float], q: float) -> float:
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def real_rows() -> list[dict[str, str]]:
@@ -113,19 +120,21 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--adds", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes that read messages")
     args = parser.parse_args()
 
     started = time.perf_counter()
     messages = build_messages(args.messages, args.seed)
     print(f"built {len(messages):,} messages in {time.perf_counter() - started:.1f} s; peak RSS {rss_mb():.0f} MB")
 
-    started = time.perf_counter()
-    topics = group_messages(messages)
-    seconds = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    topics = group_messages(messages, workers=args.workers)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     members = sum(len(t.members) for t in topics)
     print(
-        f"full regroup: {seconds:.1f} s for {len(messages):,} messages, {len(topics):,} issues "
-        f"({members:,} messages in them); peak RSS {rss_mb():.0f} MB"
+        f"full regroup ({args.workers} worker process(es)): {seconds:.1f} s wall, {cpu:.1f} s CPU in this process, "
+        f"for {len(messages):,} messages, {len(topics):,} issues ({members:,} messages in them); "
+        f"peak RSS {rss_mb():.0f} MB (workers' {children_rss_mb():.0f} MB); load average {os.getloadavg()[0]:.1f}"
     )
     print("top 5: " + " | ".join(f"{t.label} ({len(t.members)})" for t in topics[:5]))
 
@@ -134,7 +143,7 @@ def main() -> int:
     rng.shuffle(order)
     index = TopicIndex()
     started = time.perf_counter()
-    index.extend(order[: -args.adds])
+    index.extend(order[: -args.adds], workers=args.workers)
     print(f"index of {len(index):,} messages built in {time.perf_counter() - started:.1f} s")
     timings = []
     joined = 0

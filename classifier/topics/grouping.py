@@ -76,7 +76,7 @@ BODY_PENALTY = 0.05
 PARALLEL_MIN = 5000
 # A group of linked messages larger than this is split into the groups of a threshold 0.05 higher (again if
 # need be) before average linkage, which needs a dense matrix of the group; see ``Grouping._parts``.
-MAX_DENSE = 2000
+MAX_DENSE = 600
 # A cluster of one or two joins a cluster of ATTACH_MIN_SIZE or more when its ATTACH_TOP best scores with it
 # average ATTACH_SCORE (see ``_attach_stragglers``).
 ATTACH_MIN_SIZE = 3
@@ -306,7 +306,7 @@ def pair_score(a: _Item, b: _Item, cosine: float) -> float:
         score = cosine - shared[1]
         if shared[0] <= LEVEL_ORG:
             score += kind_bonus(a, b, cosine)
-            if shared[1] == 0.0 and a.title_families & b.title_kinds:
+            if shared[0] == LEVEL_UNIT and shared[1] == 0.0 and a.title_families & b.title_kinds:
                 # Both titles name this compound and one family of trouble (质量 and 交房, 油烟 and 噪音).
                 score = max(score, FAMILY_LINK)
     elif not a.links and not b.links:
@@ -372,6 +372,8 @@ class Grouping:
         self.groups: dict[int, _Group] = {}
         self.cluster_of: dict[int, tuple[int, int]] = {}  # item -> (group root, cluster number)
         self._scratch = np.zeros(text_features.N_FEATURES)
+        # Clusters of a part of a big group, by its members: a message joining a big group re-links its part only.
+        self._part_clusters: dict[tuple[int, ...], list[list[int]]] = {}
         # Every item's problem vector in one flat store, and its kind masks, for vectorised scoring.
         self._flat_indices = np.empty(1 << 16, dtype=np.int32)
         self._flat_values = np.empty(1 << 16, dtype=np.float64)
@@ -424,7 +426,7 @@ class Grouping:
             hopeful = (
                 (cosines >= MIN_SCORE)
                 | ((cosines >= KIND_MIN_COSINE) & ((kinds[:, 2] & item.all_kinds) != 0))
-                | ((kinds[:, 0] & item.title_families) != 0)
+                | ((kinds[:, 0] & item.title_families) != 0)  # may be a family link
             )
             for other, cosine in zip(ordered[hopeful].tolist(), cosines[hopeful].tolist(), strict=True):
                 score = pair_score(self.items[other], item, cosine)
@@ -495,7 +497,15 @@ class Grouping:
         members = sorted(group.members, key=lambda i: self.items[i].order)
         group.clusters = []
         for part in self._parts(members, THRESHOLD):
-            group.clusters.extend(self._cluster(part))
+            key = tuple(part)
+            found = self._part_clusters.get(key)
+            if found is None:
+                found = self._cluster(part)
+                if len(part) >= 20:
+                    if len(self._part_clusters) >= 5000:
+                        self._part_clusters.clear()  # only a cache: the clusters of a part never change
+                    self._part_clusters[key] = found
+            group.clusters.extend(found)
         group.clusters.sort(key=lambda c: self.items[c[0]].order)
         for number, cluster in enumerate(group.clusters):
             for item in cluster:
