@@ -47,6 +47,7 @@ from scipy.spatial.distance import squareform
 from classifier.tokenize import normalize
 from classifier.topics import text as text_features
 from classifier.topics.places import (
+    COMPOUND_ENDINGS,
     LEVEL_AREA,
     LEVEL_ORG,
     LEVEL_TOWN,
@@ -91,6 +92,7 @@ _BODY_LINK_PLACES = 2
 _CONFLICT_BODY_PLACES = 8
 # A title that names no place borrows the places the body names this early (its opening sentence).
 _BODY_PLACE_CHARS = 80
+_EMPTY_VECTOR = np.empty(0, dtype=np.float32)
 _DISTRICT = re.compile(r"[A-Z]\d+[区县]")
 
 
@@ -177,7 +179,7 @@ def prepare(message: Message) -> _Item:
         own_keys=own_keys,
         body_keys=body_keys,
         indices=indices,
-        values=values.astype(np.float64),
+        values=values,
         title_kinds=title_kinds,
         title_families=text_features.family_mask(title_kinds),
         all_kinds=all_kinds,
@@ -204,10 +206,12 @@ def prepare_many(messages: list[Message], workers: int = 1) -> list[_Item]:
         return [prepare(m) for m in messages]
     _warm()  # forked workers share the dictionaries read once here
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    items = []
     with context.Pool(workers, initializer=_warm) as pool:
-        items = pool.map(_prepare_detached, messages, chunksize=max(64, len(messages) // (workers * 16)))
-    for message, item in zip(messages, items, strict=True):
-        item.message = message
+        # imap hands results over as they come, so they are never all held twice (pickled and not).
+        for message, item in zip(messages, pool.imap(_prepare_detached, messages, chunksize=256), strict=True):
+            item.message = message
+            items.append(item)
     return items
 
 
@@ -321,7 +325,7 @@ def pair_score(a: _Item, b: _Item, cosine: float) -> float:
 
 
 class _KeyIndex:
-    """Find the messages whose block keys match a key: equal, suffix (2+ chars) or prefix (3+ chars)."""
+    """Find the messages whose keys match a key (``keys_match``): equal, suffix, prefix (3+, or 2 + kind word)."""
 
     def __init__(self) -> None:
         self.exact: dict[str, list[int]] = {}
@@ -336,6 +340,8 @@ class _KeyIndex:
             self.suffix.setdefault(key[i:], []).append(item)
         for j in range(3, len(key)):
             self.prefix.setdefault(key[:j], []).append(item)
+        if len(key) > 2 and key[2:] in COMPOUND_ENDINGS:
+            self.prefix.setdefault(key[:2], []).append(item)
 
     def lookup(self, key: str, into: set[int]) -> None:
         """Add to ``into`` the messages with a key that matches ``key``."""
@@ -351,6 +357,8 @@ class _KeyIndex:
         for j in range(3, len(key)):
             if key[:j] in exact:
                 into.update(exact[key[:j]])
+        if len(key) > 2 and key[2:] in COMPOUND_ENDINGS and key[:2] in exact:
+            into.update(exact[key[:2]])
 
 
 @dataclass
@@ -376,7 +384,7 @@ class Grouping:
         self._part_clusters: dict[tuple[int, ...], list[list[int]]] = {}
         # Every item's problem vector in one flat store, and its kind masks, for vectorised scoring.
         self._flat_indices = np.empty(1 << 16, dtype=np.int32)
-        self._flat_values = np.empty(1 << 16, dtype=np.float64)
+        self._flat_values = np.empty(1 << 16, dtype=np.float32)
         self._used = 0
         self._start = np.empty(1 << 10, dtype=np.int64)
         self._size = np.empty(1 << 10, dtype=np.int64)
@@ -419,7 +427,7 @@ class Grouping:
         candidates.discard(n)
         if candidates and item.indices.size:
             ordered = np.array(sorted(candidates), dtype=np.int64)
-            cosines = self._cosines(ordered, item)
+            cosines = self._cosines(ordered, n)
             # Only pairs that could reach MIN_SCORE are scored one by one: a high enough cosine, a shared kind
             # (the bonus) or a shared family (the minimum link).
             kinds = self._kinds[ordered]
@@ -435,6 +443,8 @@ class Grouping:
                     self.scores.setdefault(other, {})[n] = score
                     if score >= THRESHOLD:
                         self._union(n, other)
+        # The vector lives on in the flat store only.
+        item.indices = item.values = _EMPTY_VECTOR
         return n
 
     def _store(self, n: int, item: _Item) -> None:
@@ -452,8 +462,13 @@ class Grouping:
         self._kinds[n] = (item.title_kinds, item.title_families, item.all_kinds)
         self._used += size
 
-    def _cosines(self, rows: np.ndarray, item: _Item) -> np.ndarray:
-        """Return the problem cosines of ``item`` with each of ``rows``.
+    def vector(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return item ``n``'s problem vector (feature indices, float64 values)."""
+        start, size = self._start[n], self._size[n]
+        return self._flat_indices[start : start + size], self._flat_values[start : start + size].astype(np.float64)
+
+    def _cosines(self, rows: np.ndarray, n: int) -> np.ndarray:
+        """Return the problem cosines of item ``n`` with each of ``rows``.
 
         The sum for each pair runs over the shared features in index order whichever of the two is the query,
         so a pair scores the same bits in any arrival order.
@@ -462,8 +477,10 @@ class Grouping:
         indptr = np.zeros(rows.size + 1, dtype=np.int64)
         np.cumsum(sizes, out=indptr[1:])
         gather = np.arange(indptr[-1], dtype=np.int64) + np.repeat(self._start[rows] - indptr[:-1], sizes)
+        start, size = self._start[n], self._size[n]
+        query = self._flat_indices[start : start + size]
         scratch = self._scratch
-        scratch[item.indices] = item.values
+        scratch[query] = self._flat_values[start : start + size]
         out = np.zeros(rows.size)
         try:
             # scipy's CSR mat-vec kernel (what ``csr_matrix @ vector`` runs), called without building the matrix.
@@ -472,12 +489,12 @@ class Grouping:
                 text_features.N_FEATURES,
                 indptr.astype(np.int32),
                 self._flat_indices[gather],
-                self._flat_values[gather],
+                self._flat_values[gather].astype(np.float64),  # exact: the sums are in float64 either way round
                 scratch,
                 out,
             )
         finally:
-            scratch[item.indices] = 0.0
+            scratch[query] = 0.0
         return out
 
     def _union(self, a: int, b: int) -> None:

@@ -4,19 +4,22 @@ Heat formula
 ------------
 For an issue whose messages come from ``R`` distinct residents::
 
-    heat = R × (0.8 + 0.2 × recency) + 0.5 × N30 + ln(1 + likes + dislikes)
+    heat = [R × (0.8 + 0.2 × recency) + 0.5 × N30 + 0.5 × ln(1 + likes + dislikes)] × (½ if no place)
 
 * ``R``, distinct residents: one per ``resident`` key when the messages carry one (a user or author column);
-  otherwise messages whose whole texts are near-identical (bigram cosine ≥ ``SAME_TEXT``) count as one
-  resident, so a person who posts the same complaint twenty times counts once.
+  otherwise messages whose texts are near-identical (cosine ≥ ``SAME_TEXT`` of their problem vectors, the
+  bigrams of title and body start with places cut out) count as one resident, so a person who posts the same
+  complaint twenty times counts once.
 * ``recency`` = 2^(−d / 90), ``d`` the days from the issue's latest message to the reference time (the newest
   message of the collection unless given): an issue nobody has written about for three months keeps 90 % of
   its resident weight, a long-forgotten one 80 %.
 * ``N30``: residents whose first message on the issue is from the last 30 days before the reference time
   (growth: an issue that is drawing new people now).
 * ``likes + dislikes``, summed over the messages: both are people who read the message and cared enough to
-  react.  The logarithm keeps a single viral post (2,000 likes ≈ 15 residents) from burying an issue that many
+  react.  The logarithm keeps a single viral post (2,000 likes ≈ 4 residents) from burying an issue that many
   residents raised themselves.
+* An issue whose messages name no place or group at all (the same question about a city-wide rule, say)
+  counts half: staff look here for trouble at a place.
 
 The TipDM 2020 problem C task 2 (热点问题挖掘) asks for a heat index built from the number of messages, the
 residents and their support over a period; this is one such index, written to be explained in one sentence.
@@ -34,13 +37,14 @@ import scipy.sparse as sp
 
 HEAT_EXPLANATION = (
     "热度 = 反映该问题的不同居民数（同一人重复留言只算一次；最近三个月无新留言的问题按八到九成计）"
-    " + 近30天新加入的居民数 × 0.5 + ln(1 + 点赞数 + 反对数)。"
+    " + 近30天新加入的居民数 × 0.5 + 0.5 × ln(1 + 点赞数 + 反对数)；未指明具体地点或群体的问题热度减半。"
 )
 
 SAME_TEXT = 0.9
 RECENCY_HALF_LIFE_DAYS = 90.0
 GROWTH_DAYS = 30
-VOTE_WEIGHT = 1.0
+VOTE_WEIGHT = 0.5
+PLACELESS_FACTOR = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +113,9 @@ class Heat:
     recency: float
 
 
-def heat(members: Sequence[HeatInput], now: datetime | None, numbers: Sequence[int] | None = None) -> Heat:
+def heat(
+    members: Sequence[HeatInput], now: datetime | None, numbers: Sequence[int] | None = None, *, placeless: bool = False
+) -> Heat:
     """Return the heat index of an issue (see the module docstring); ``numbers`` from ``residents`` if known."""
     if numbers is None:
         numbers = residents(members)
@@ -128,4 +134,6 @@ def heat(members: Sequence[HeatInput], now: datetime | None, numbers: Sequence[i
         since = now - timedelta(days=GROWTH_DAYS)
         new = sum(1 for t in first_seen.values() if t > since)
     value = count * (0.8 + 0.2 * recency) + 0.5 * new + VOTE_WEIGHT * math.log1p(votes)
+    if placeless:
+        value *= PLACELESS_FACTOR
     return Heat(round(value, 2), count, len(members), votes, new, round(recency, 3))

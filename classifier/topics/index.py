@@ -16,9 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from classifier.tokenize import normalize
 from classifier.topics import labels
-from classifier.topics import text as text_features
 from classifier.topics.grouping import Grouping, Message, _order_key, prepare_many
 from classifier.topics.heat import HEAT_EXPLANATION, HeatInput, heat, residents
 
@@ -85,8 +83,6 @@ class TopicIndex:
     """
 
     _engine: Grouping = field(default_factory=Grouping)
-    _text_vectors: dict[int, tuple[Any, Any]] = field(default_factory=dict)
-    _title_vectors: dict[int, tuple[Any, Any]] = field(default_factory=dict)
     # What naming an issue and counting its residents cost, per member list; only the heat changes with time.
     _summaries: dict[tuple[int, ...], tuple[labels.Label, tuple[str, ...], list[int]]] = field(default_factory=dict)
 
@@ -153,14 +149,6 @@ class TopicIndex:
         topics.sort(key=lambda t: (-t.heat, -len(t.members), t.id))
         return topics
 
-    def _text_vector(self, number: int) -> tuple[Any, Any]:
-        vector = self._text_vectors.get(number)
-        if vector is None:
-            message = self._engine.items[number].message
-            vector = text_features.text_vector(normalize(message.title), normalize(message.body))
-            self._text_vectors[number] = vector
-        return vector
-
     def _summarise(self, cluster: list[int], now: datetime | None) -> Topic:
         engine = self._engine
         items = [engine.items[i] for i in cluster]
@@ -169,7 +157,7 @@ class TopicIndex:
         if cached is None:
             inputs = []
             for number, item in zip(cluster, items, strict=True):
-                indices, values = self._text_vector(number)
+                indices, values = engine.vector(number)
                 m = item.message
                 inputs.append(HeatInput(m.time, m.likes, m.dislikes, m.resident, indices, values))
             label = labels.name_issue(
@@ -181,7 +169,7 @@ class TopicIndex:
             self._summaries[key] = cached
         label, words, numbers = cached
         inputs = [HeatInput(i.message.time, i.message.likes, i.message.dislikes, None, _EMPTY, _EMPTY) for i in items]
-        figures = heat(inputs, now, numbers)
+        figures = heat(inputs, now, numbers, placeless=not label.places)
         times = [i.message.time for i in items if i.message.time is not None]
         return Topic(
             id="t" + items[0].message.id,
@@ -198,19 +186,12 @@ class TopicIndex:
             problem=label.problem,
         )
 
-    def _title_vector(self, number: int) -> tuple[Any, Any]:
-        vector = self._title_vectors.get(number)
-        if vector is None:
-            vector = text_features.problem_vector(self._engine.items[number].problem_title, "")
-            self._title_vectors[number] = vector
-        return vector
-
     def _central(self, cluster: list[int]) -> int:
-        """Return the position of the member whose title is closest to the issue's titles taken together.
+        """Return the position of the member whose problem is closest to the issue's taken together.
 
         Titles that trim to a usable problem phrase (4 to 20 characters) are preferred.
         """
-        vectors = [self._title_vector(i) for i in cluster]
+        vectors = [self._engine.vector(i) for i in cluster]
         centroid: dict[int, float] = {}
         for indices, values in vectors:
             for index, value in zip(indices.tolist(), values.tolist(), strict=True):

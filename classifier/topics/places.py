@@ -114,6 +114,8 @@ _ENDINGS: list[tuple[str, int, str]] = [
     ("乡", LEVEL_TOWN, "乡镇"),
 ]
 _ENDING_INFO = {ending: (level, kind) for ending, level, kind in _ENDINGS}
+# Endings after which a compound's name is often cut to its first two characters (丽发小区 for 丽发新城小区).
+COMPOUND_ENDINGS = frozenset("新城 花园 家园 新村 公寓 山庄 华庭 苑 园 府 城 湾 郡".split())
 _ENDING_RE = re.compile("|".join(sorted({re.escape(e) for e, _, _ in _ENDINGS}, key=len, reverse=True)))
 
 # Generic tails that belong to a place's display name but not to its key.
@@ -492,14 +494,14 @@ def keys_match(a: str, b: str) -> bool:
     """Tell whether two place keys name the same place.
 
     Equal, or the shorter one ends the longer one (at least two characters: ``洪西`` / ``东进洪西``, ``魅力之城`` /
-    ``万科魅力之城``), or begins it (at least three: ``伊景园`` / ``伊景园滨河苑``).  Keys with digits only match
-    themselves.
+    ``万科魅力之城``), or begins it (at least three: ``伊景园`` / ``伊景园滨河苑``, or two when the rest is a kind
+    word of a compound: ``丽发`` / ``丽发新城``, as 丽发小区 for 丽发新城小区).  Keys with digits only match themselves.
     """
     if a == b:
         return True
     if len(a) > len(b):
         a, b = b, a
-    if len(a) < 2 or not (b.endswith(a) or (len(a) >= 3 and b.startswith(a))):
+    if len(a) < 2 or not (b.endswith(a) or (b.startswith(a) and (len(a) >= 3 or b[len(a) :] in COMPOUND_ENDINGS))):
         return False
     return not (exact_only(a) or exact_only(b))
 

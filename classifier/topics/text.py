@@ -14,7 +14,6 @@ which of a short list of kinds of trouble (房屋质量, 噪音, 停车 …) a t
 
 from __future__ import annotations
 
-import math
 import re
 from functools import cache
 
@@ -241,17 +240,6 @@ def problem_vector(title: str, body: str) -> tuple[np.ndarray, np.ndarray]:
     if norm == 0.0:
         return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
     return indices, (values / norm).astype(np.float32)
-
-
-def text_vector(title: str, body: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return the unweighted, L2-normalised bigram vector of the whole text (for spotting repeated posts)."""
-    codes = _bigram_codes(f"{title} {body}")
-    if codes.size == 0:
-        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
-    indices = _feature_index(codes)
-    uniq, counts = np.unique(indices, return_counts=True)
-    values = counts.astype(np.float32)
-    return uniq, values / float(math.sqrt(float(np.dot(values, values))))
 
 
 def warm_up() -> None:
