@@ -14,7 +14,8 @@ exact repeat of it.
 Prints:
 
 * full regroup (``group_messages``, hot issues summarised and ranked included; messages read in ``--workers``
-  processes, default every core): wall and CPU time, number of issues, peak RSS of the process and of the
+  processes, default every core): wall time, CPU time of this process and of the workers, number of issues,
+  peak RSS of the process and of the
   largest worker (``resource.getrusage``; the 100,000 messages themselves included), and the load average, since
   other work on the machine stretches wall time;
 * incremental: ``TopicIndex.extend`` with all but ``--adds`` messages, then ``TopicIndex.add`` for each of the
@@ -59,6 +60,11 @@ def rss_mb() -> float:
 
 def children_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def real_rows() -> list[dict[str, str]]:
@@ -127,12 +133,14 @@ def main() -> int:
     messages = build_messages(args.messages, args.seed)
     print(f"built {len(messages):,} messages in {time.perf_counter() - started:.1f} s; peak RSS {rss_mb():.0f} MB")
 
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu, workers_cpu = time.perf_counter(), time.process_time(), children_cpu()
     topics = group_messages(messages, workers=args.workers)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    workers_cpu = children_cpu() - workers_cpu
     members = sum(len(t.members) for t in topics)
     print(
-        f"full regroup ({args.workers} worker process(es)): {seconds:.1f} s wall, {cpu:.1f} s CPU in this process, "
+        f"full regroup ({args.workers} worker process(es)): {seconds:.1f} s wall, {cpu:.1f} s CPU in this process "
+        f"+ {workers_cpu:.1f} s in the workers, "
         f"for {len(messages):,} messages, {len(topics):,} issues ({members:,} messages in them); "
         f"peak RSS {rss_mb():.0f} MB (workers' {children_rss_mb():.0f} MB); load average {os.getloadavg()[0]:.1f}"
     )

@@ -586,14 +586,41 @@ class Grouping:
                     yield cluster
 
     def recluster_group_of(self, item: int) -> None:
-        """Cluster again the group an item belongs to (after it joined)."""
-        self.recluster(self._find(item))
+        """Cluster again the group an item belongs to (after it joined); a big group only where the item is."""
+        root = self._find(item)
+        if len(self.groups[root].members) <= MAX_DENSE:
+            self.recluster(root)
+        else:
+            self.groups[root].clusters = []  # the whole group is linked again when all issues are asked for
 
     def cluster_containing(self, item: int) -> list[int]:
         """Return the cluster (sorted members) an item belongs to."""
         root = self._find(item)
         group = self.groups[root]
         if not group.clusters:
+            if len(group.members) > MAX_DENSE:
+                return self._cluster_in_part(item, group.members)
             self.recluster(root)
         _, number = self.cluster_of[item]
         return group.clusters[number]
+
+    def _cluster_in_part(self, item: int, members: list[int]) -> list[int]:
+        """Return the cluster of ``item`` in a big group: its part as ``_parts`` would cut it, then linkage."""
+        part, threshold = set(members), THRESHOLD
+        while len(part) > MAX_DENSE:
+            threshold += 0.05
+            reached, todo = {item}, [item]
+            while todo:
+                for j, score in self.scores.get(todo.pop(), {}).items():
+                    if score >= threshold and j in part and j not in reached:
+                        reached.add(j)
+                        todo.append(j)
+            part = reached
+        ordered = sorted(part, key=lambda i: self.items[i].order)
+        key = tuple(ordered)
+        found = self._part_clusters.get(key)
+        if found is None:
+            found = self._cluster(ordered)
+            if len(ordered) >= 20:
+                self._part_clusters[key] = found
+        return next(c for c in found if item in c)

@@ -147,10 +147,14 @@ def _bigram_table() -> tuple[np.ndarray, np.ndarray]:
     for i, code in enumerate(codes.tolist()):
         if code in zero:
             weights[i] = 0.0
-    # Where two boilerplate words meet (严重|影响 gives 重影) the bigram is in no dictionary word, and would
-    # otherwise weigh as an unseen one: it weighs nothing.
+    # Where two boilerplate words meet (严重|影响 gives 重影) the bigram weighs nothing, even when it happens
+    # to be a dictionary word of its own.
     short = [w for w in _BOILERPLATE if len(w) == 2]
-    junctions = {(ord(a[1]) << 21) | ord(b[0]) for a in short for b in short} - set(freq)
+    junctions = {(ord(a[1]) << 21) | ord(b[0]) for a in short for b in short}
+    for i, code in enumerate(codes.tolist()):
+        if code in junctions:
+            weights[i] = 0.0
+    junctions -= set(freq)
     codes = np.concatenate([codes, np.fromiter(junctions, dtype=np.int64, count=len(junctions))])
     weights = np.concatenate([weights, np.zeros(len(junctions))])
     order = np.argsort(codes)

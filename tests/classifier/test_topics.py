@@ -315,3 +315,16 @@ def test_incremental_equals_full_on_real_messages():
         index.add(message)
     assert [t.to_dict() for t in index.topics()] == [t.to_dict() for t in full]
     assert len(full) > 50
+
+
+def test_a_big_linked_group_is_split_the_same_way_in_both_modes(monkeypatch):
+    """Groups above MAX_DENSE are cut by stricter thresholds; add() follows only its own part, same result."""
+    from classifier.topics import grouping
+
+    monkeypatch.setattr(grouping, "MAX_DENSE", 3)
+    full = group_messages(ALL)
+    index = TopicIndex()
+    answers = {m.id: index.add(m) for m in reversed(ALL)}
+    assert [t.to_dict() for t in index.topics()] == [t.to_dict() for t in full]
+    assert answers[ALL[0].id] == index.topic_of(ALL[0].id)
+    assert all(len(t.members) <= 3 for t in full)
