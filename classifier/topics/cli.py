@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator
 from datetime import datetime
@@ -135,7 +136,7 @@ def run(data: Path, *, as_json: bool, limit: int | None, min_size: int, out: Tex
     """Group the CSV's messages and print them (default stdout); return the exit status."""
     out = out or sys.stdout
     messages = list(read_messages(data))
-    topics = group_messages(messages, min_size=min_size)
+    topics = group_messages(messages, min_size=min_size, workers=os.cpu_count() or 1)
     if as_json:
         payload = {
             "topics": [t.to_dict() for t in (topics if limit is None else topics[:limit])],

@@ -145,13 +145,12 @@ def prepare(message: Message) -> _Item:
     # The title's places again wherever the body repeats them (the body scan may miss a name with no kind word).
     for name in sorted({n for p in in_title for n in (p.name, p.key) if len(n) >= 2}, key=len, reverse=True):
         masked_body = masked_body.replace(name, " ")
-    indices, values = text_features.problem_vector(masked_title, masked_body)
+    indices, values, strongest = text_features.problem_features(masked_title, masked_body)
     title_kinds = text_features.problem_kinds(masked_title)
     all_kinds = title_kinds | text_features.problem_kinds(masked_body[: text_features.BODY_CHARS])
     in_body = tuple(p for p in reading.places if not p.in_title)
     title_places = in_title or tuple(p for p in in_body[:_BODY_LINK_PLACES] if p.start < _BODY_PLACE_CHARS)
     link_places = title_places + tuple(p for p in in_body[:_BODY_LINK_PLACES] if p not in title_places)
-    strongest = _strongest_title_bigrams(masked_title)
     title_keys = {p.key for p in title_places}
     links = []
     for p in link_places:
@@ -249,14 +248,6 @@ def _attach_stragglers(clusters: list[list[int]], similarity: np.ndarray) -> lis
         else:
             joined[id(best)].extend(cluster)
     return [joined[id(c)] for c in large] + kept
-
-
-def _strongest_title_bigrams(masked_title: str, count: int = 2) -> list[int]:
-    codes, values = text_features._weighted(text_features._bigram_codes(masked_title), 1.0)
-    if codes.size == 0:
-        return []
-    best = np.lexsort((codes, -values))[:count]
-    return [int(codes[i]) for i in best if values[i] > 0]
 
 
 def _shared_level(a: _Item, b: _Item) -> tuple[int, float] | None:

@@ -192,15 +192,17 @@ class TopicIndex:
         Titles that trim to a usable problem phrase (4 to 20 characters) are preferred.
         """
         vectors = [self._engine.vector(i) for i in cluster]
-        centroid: dict[int, float] = {}
+        columns, inverse = np.unique(np.concatenate([v[0] for v in vectors]), return_inverse=True)
+        centroid = np.bincount(inverse, weights=np.concatenate([v[1] for v in vectors]), minlength=columns.size)
+        closeness = []
+        start = 0
         for indices, values in vectors:
-            for index, value in zip(indices.tolist(), values.tolist(), strict=True):
-                centroid[index] = centroid.get(index, 0.0) + value
+            closeness.append(float(np.dot(values, centroid[inverse[start : start + indices.size]])))
+            start += indices.size
         best, best_key = 0, None
-        for k, (number, (indices, values)) in enumerate(zip(cluster, vectors, strict=True)):
-            closeness = sum(v * centroid[i] for i, v in zip(indices.tolist(), values.tolist(), strict=True))
+        for k, number in enumerate(cluster):
             phrase = labels.problem_phrase(self._engine.items[number].problem_title)
-            key = (4 <= len(phrase) <= 20, round(closeness, 9), -k)
+            key = (4 <= len(phrase) <= 20, round(closeness[k], 9), -k)
             if best_key is None or key > best_key:
                 best, best_key = k, key
         return best

@@ -197,30 +197,22 @@ def mask_spans(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(parts)
 
 
-def _weighted(codes: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    table_codes, table_weights = _bigram_table()
-    if codes.size == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-    unique, counts = np.unique(codes, return_counts=True)
-    pos = np.searchsorted(table_codes, unique)
-    pos_clipped = np.minimum(pos, table_codes.size - 1)
-    known = table_codes[pos_clipped] == unique
-    weights = np.where(known, table_weights[pos_clipped], _UNSEEN_WEIGHT).astype(np.float32)
-    # Sub-linear term frequency: a bigram repeated in a long body should not drown the title.
-    values = weights * (1.0 + np.log(counts)).astype(np.float32) * scale
-    return unique, values
-
-
 def problem_vector(title: str, body: str) -> tuple[np.ndarray, np.ndarray]:
     """Return (feature indices, values) of the L2-normalised problem vector; inputs are place-masked texts.
 
     A bigram weighs its rarity (``_bigram_table``) times a sub-linear term frequency, ``TITLE_WEIGHT`` times
     more in the title than in the first ``BODY_CHARS`` characters of the body.
     """
+    indices, values, _ = problem_features(title, body)
+    return indices, values
+
+
+def problem_features(title: str, body: str) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Return ``problem_vector`` and the codes of the title's two strongest bigrams (strongest first)."""
     t_codes = _bigram_codes(title)
     codes = np.concatenate([t_codes, _bigram_codes(body[:BODY_CHARS])])
     if codes.size == 0:
-        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32), []
     unique, inverse = np.unique(codes, return_inverse=True)
     in_title = np.bincount(inverse[: t_codes.size], minlength=unique.size)
     in_body = np.bincount(inverse[t_codes.size :], minlength=unique.size)
@@ -230,7 +222,12 @@ def problem_vector(title: str, body: str) -> tuple[np.ndarray, np.ndarray]:
         )
     table_codes, table_weights = _bigram_table()
     pos = np.minimum(np.searchsorted(table_codes, unique), table_codes.size - 1)
-    weights = np.where(table_codes[pos] == unique, table_weights[pos], _UNSEEN_WEIGHT)
+    weights = np.where(table_codes[pos] == unique, table_weights[pos], _UNSEEN_WEIGHT).astype(np.float32)
+    with np.errstate(divide="ignore"):
+        in_title_tf = np.where(in_title > 0, 1.0 + np.log(in_title), 0.0).astype(np.float32)
+    title_strength = weights * in_title_tf
+    best = np.lexsort((unique, -title_strength))[:2]
+    strongest = [int(unique[i]) for i in best if title_strength[i] > 0]
     values = (weights * tf).astype(np.float32)
     indices = _feature_index(unique)
     order = np.argsort(indices, kind="stable")
@@ -248,8 +245,8 @@ def problem_vector(title: str, body: str) -> tuple[np.ndarray, np.ndarray]:
         indices, values = indices[top], values[top]
     norm = float(np.sqrt(np.dot(values.astype(np.float64), values.astype(np.float64))))
     if norm == 0.0:
-        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
-    return indices, (values / norm).astype(np.float32)
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32), strongest
+    return indices, (values / norm).astype(np.float32), strongest
 
 
 def warm_up() -> None:
