@@ -59,14 +59,17 @@ class Topic:
 
 
 def as_message(row: Message | Mapping[str, Any]) -> Message:
-    """Accept a ``Message`` or a mapping with id, title, body, time, likes, dislikes and resident keys."""
+    """Accept a ``Message`` or a mapping with id, title, body, time (datetime or ISO text), likes, dislikes, resident."""
     if isinstance(row, Message):
         return row
+    time = row.get("time")
+    if isinstance(time, str):
+        time = datetime.fromisoformat(time) if time.strip() else None
     return Message(
         id=str(row["id"]),
         title=row.get("title") or "",
         body=row.get("body") or "",
-        time=row.get("time"),
+        time=time,
         likes=int(row.get("likes") or 0),
         dislikes=int(row.get("dislikes") or 0),
         resident=row.get("resident") or None,

@@ -203,6 +203,14 @@ def test_incremental_add_gives_the_same_issues_as_a_full_regroup():
         assert results[shuffled[-1].id] == index.topic_of(shuffled[-1].id)
 
 
+def test_the_api_takes_plain_mappings():
+    rows = [
+        {"id": m.id, "title": m.title, "body": m.body, "time": m.time.isoformat(), "likes": m.likes} for m in CHACHANG
+    ]
+    (topic,) = group_messages(rows)
+    assert set(topic.members) == ids(CHACHANG) and topic.first == CHACHANG[0].time
+
+
 def test_add_says_whether_the_message_joined_an_issue():
     index = TopicIndex()
     assert index.add(CHACHANG[0]) is None
