@@ -1,4 +1,4 @@
-"""Command line: ``python -m classifier train|evaluate|evaluate-dept|predict``."""
+"""Command line: ``python -m classifier train|evaluate|evaluate-dept|predict|topics``."""
 
 from __future__ import annotations
 
@@ -103,6 +103,16 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _topics(args: argparse.Namespace) -> int:
+    from classifier.topics.cli import run
+
+    limit = args.limit if args.limit is not None else (None if args.json else 30)
+    try:
+        return run(Path(args.data), as_json=args.json, limit=limit or None, min_size=args.min_size)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise DatasetError(f"cannot read {args.data}: {exc.strerror or exc}") from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m classifier", description="Train, evaluate and run the router.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +144,17 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--json", action="store_true")
     predict.add_argument("text")
     predict.set_defaults(handler=_predict)
+
+    topics = commands.add_parser("topics", help="group messages into hot issues and rank them by heat")
+    topics.add_argument(
+        "--data", required=True, help="CSV with columns id,title,body (optional time,likes,dislikes,user)"
+    )
+    topics.add_argument("--json", action="store_true", help="print one JSON object with every issue")
+    topics.add_argument(
+        "--limit", type=int, help="print at most this many issues (table default 30, JSON default all; 0: all)"
+    )
+    topics.add_argument("--min-size", type=int, default=2, help="smallest issue to list, in messages (default 2)")
+    topics.set_defaults(handler=_topics)
     return parser
 
 
