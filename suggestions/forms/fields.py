@@ -14,7 +14,8 @@ from wtforms.validators import Length, ValidationError
 
 from suggestions.privacy.vault import is_mobile, normalize_phone
 
-BODY_MIN, BODY_MAX = 10, 2000
+# Long enough for a detailed suggestion pasted from a document; longer text is refused with a message, never cut.
+BODY_MIN, BODY_MAX = 10, 5000
 TITLE_MAX = 50
 NAME_MAX = 20
 
@@ -76,6 +77,9 @@ class ChineseLength(Length):
         else:
             message = f"{label}至少 {min} 个字。"
         super().__init__(min=min, max=max, message=message)
+        # WTForms would render these as maxlength/minlength, and a browser silently cuts a longer paste to
+        # maxlength. The page shows a counter instead and the server refuses too long a text with this message.
+        self.field_flags = {}
 
     def __call__(self, form, field):
         length = len(field.data or "")

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from suggestions import casework, clock, intake, routing
 from suggestions.extensions import db
-from suggestions.forms import BODY_MAX, BODY_MIN, TITLE_MAX
+from suggestions.forms import BODY_MIN, TITLE_MAX
 from suggestions.models import Campaign, Category, Department, District, ReplyTemplate, StaffUser, Suggestion
 from suggestions.privacy.vault import PhoneVault
 from suggestions.routing.decision import RouteDecision
@@ -26,6 +26,8 @@ from suggestions.workflow import Channel, Role, Satisfaction, Status
 
 DEMO_FILE = "tipdm2020c_attachment3_unlabelled_messages.csv"
 SEED = 20261121
+# The demo keeps the messages it always picked (the form's limit was 2,000 characters then).
+DEMO_BODY_MAX = 2000
 CHANNEL_WEIGHTS = {Channel.WEB: 5, Channel.QR: 2, Channel.HOTLINE: 3}
 
 
@@ -35,7 +37,7 @@ def read_messages(path: Path, limit: int, rng: random.Random) -> list[tuple[str,
         rows = [
             ((row["title"] or "").strip()[:TITLE_MAX], (row["body"] or "").strip()) for row in csv.DictReader(handle)
         ]
-    usable = [(title, body) for title, body in rows if BODY_MIN <= len(body) <= BODY_MAX]
+    usable = [(title, body) for title, body in rows if BODY_MIN <= len(body) <= DEMO_BODY_MAX]
     return rng.sample(usable, min(limit, len(usable)))
 
 

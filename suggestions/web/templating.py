@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from suggestions import clock
+from suggestions.forms.fields import BODY_MAX, BODY_MIN, TITLE_MAX
 from suggestions.workflow import PUBLIC_STATUS_LABELS, STATUS_LABELS, Action, Channel, Role, Status, transition_for
 from suggestions.workflow.deadlines import deadline_state
 
@@ -93,6 +94,10 @@ def init_app(app: Flask) -> None:
         channel_label=channel_label,
         percent=percent,
     )
-    app.jinja_env.globals.update(navigation=navigation, deadline_of=deadline_of)
+    app.jinja_env.globals.update(
+        navigation=navigation,
+        deadline_of=deadline_of,
+        limits={"title": TITLE_MAX, "body": BODY_MAX, "body_min": BODY_MIN},
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -161,7 +161,7 @@ def test_operator_sends_the_call_to_manual_dispatch(operator_client):
     [
         ({"phone": ""}, "请填写来电号码"),
         ({"phone": "110"}, "11位中国大陆手机号码"),
-        ({"body": "短"}, "应为 10–2000 个字"),
+        ({"body": "短"}, "应为 10–5000 个字"),
         ({"called_at": "yesterday"}, "来电时间格式应为"),
         ({"called_at": "2099-01-01 09:00"}, "来电时间不能晚于现在"),
         ({"called_at": ""}, "请填写来电时间"),
