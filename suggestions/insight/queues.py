@@ -225,6 +225,16 @@ def public_replies(suggestion: Suggestion) -> sa.Select:
     return sa.select(Reply).where(Reply.suggestion_id == source).order_by(Reply.id)
 
 
+def latest_final_replies(suggestion_ids: list[int]) -> sa.Select:
+    """The newest final reply of each of these suggestions (what a reviewer reads)."""
+    newest = (
+        sa.select(sa.func.max(Reply.id))
+        .where(Reply.suggestion_id.in_(suggestion_ids), Reply.is_final)
+        .group_by(Reply.suggestion_id)
+    )
+    return sa.select(Reply).where(Reply.id.in_(newest))
+
+
 def notes(suggestion_id: int) -> sa.Select:
     return sa.select(Note).where(Note.suggestion_id == suggestion_id).order_by(Note.id)
 

@@ -105,6 +105,11 @@ def work_queue(name: str):
         categories={c.code: c for c in active_categories()},
         departments=departments,
         candidates={s.id: stored_candidates(s, by_id) for s in page.items} if name == "triage" else {},
+        replies={
+            r.suggestion_id: r for r in db.session.scalars(queues.latest_final_replies([s.id for s in page.items]))
+        }
+        if name == "review"
+        else {},
         model_problem=current_app.extensions["classifier"].current_problem() if name == "triage" else None,
     )
 

@@ -242,3 +242,44 @@ def test_officers_do_not_see_other_departments_items_as_related(officer, vault, 
     elsewhere = factories.submit(vault, category=factories.category_coded("交通运输"), phone="13812345678").suggestion
     html = officer.get(f"/suggestions/{housing_item().id}").get_data(as_text=True)
     assert elsewhere.tracking_code not in html
+
+
+TEMPLATE_REPLY = (
+    "您好！感谢您的建议。经核实，目前已有相关政策规定：（请填写政策名称和要点）。具体办理方式为：（请填写）。"
+)
+
+
+@pytest.mark.parametrize("name", ["reply", "interim_reply"])
+def test_a_reply_with_a_template_placeholder_left_in_is_refused_at_the_field(officer, housing_item, name):
+    """Issue 16.3: unfilled （请填写…） reached residents' tracking pages."""
+    suggestion = housing_item(Status.IN_PROGRESS)
+    response = post(officer, suggestion, name, body=TEMPLATE_REPLY)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    error = re.search(rf'<p class="field__error" id="{name}-body-error">(.*?)</p>', html).group(1)
+    assert "「（请填写政策名称和要点）」" in error and "「（请填写）」" in error
+    assert TEMPLATE_REPLY in html  # the text is kept to finish
+    assert db.session.scalar(sa.select(sa.func.count(Reply.id))) == 0
+    filled = TEMPLATE_REPLY.replace("（请填写政策名称和要点）", "《天津市既有住宅加装电梯工作指导意见》").replace(
+        "（请填写）", "向所在街道提交申请"
+    )
+    assert post(officer, suggestion, name, body=filled).status_code == 303
+
+
+def test_the_service_refuses_a_placeholder_whatever_calls_it(housing_item, staff):
+    from suggestions import casework
+    from suggestions.workflow import WorkflowError
+
+    suggestion = housing_item(Status.IN_PROGRESS)
+    with pytest.raises(WorkflowError, match="请填写"):
+        casework.reply(suggestion, TEMPLATE_REPLY, actor=staff["officer"])
+
+
+def test_review_shows_the_reply_it_passes(dispatcher, housing_item):
+    suggestion = housing_item(Status.REPLIED)
+    reply = "经研究，已将您的建议纳入老旧小区改造计划。"
+    queue = dispatcher.get("/work/review").get_data(as_text=True)
+    assert reply in queue
+    page = dispatcher.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    panel = page[page.index('id="action-approve_reply"') :]
+    assert reply in panel[: panel.index("</form>")]
