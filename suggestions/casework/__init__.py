@@ -18,7 +18,7 @@ from suggestions.casework.department import (
     sign,
     start,
 )
-from suggestions.casework.merging import merge, reject
+from suggestions.casework.merging import merge, reject, unmerge
 from suggestions.casework.review import answered, approve_reply, rate, record_callback, send_back
 
 __all__ = [
@@ -40,4 +40,5 @@ __all__ = [
     "send_back",
     "sign",
     "start",
+    "unmerge",
 ]

@@ -207,7 +207,8 @@ class TestTracking:
         assert "已受理" in html and "已转交承办部门" in html
         assert "自动派单" not in html and "待人工分拨" not in html
         assert "市交通运输委员会" in html
-        assert "138" not in html
+        # Not "138" alone: the random tracking code may contain those digits.
+        assert "13812345678" not in html and "138****5678" not in html
 
     def test_code_and_secret_work_for_anonymous_residents(self, app, seeded):
         html = app.test_client().post("/", data=form_data()).get_data(as_text=True)
@@ -276,6 +277,22 @@ class TestRatingAndMerged:
         assert suggestion.resident_rating == Satisfaction.BASICALLY_SATISFIED
         page = visitor.get(f"/track/{suggestion.tracking_code}").get_data(as_text=True)
         assert "您的评价" in page and "评价答复" not in page
+
+    def test_dissatisfied_online_reopens_a_closed_item_and_the_page_says_what_comes_next(self, app, housing_item):
+        """Issue 16.4: after 不满意 nothing happened and the resident was told nothing."""
+        suggestion = housing_item(Status.CLOSED)
+        visitor = app.test_client()
+        self.login_to_track(visitor, suggestion)
+        response = visitor.post(
+            f"/track/{suggestion.tracking_code}/rate", data={"rating": "dissatisfied", "comment": "问题没有解决"}
+        )
+        assert response.status_code == 303
+        db.session.refresh(suggestion)
+        assert suggestion.status == Status.CALLBACK_PENDING
+        page = visitor.get(f"/track/{suggestion.tracking_code}").get_data(as_text=True)
+        next_step = re.search(r'data-testid="after-rating">(.*?)</p>', page).group(1)
+        assert "12345热线将在" in next_step and "回访您" in next_step and "重新办理" in next_step
+        assert "已答复，待回访" in page
 
     def test_rating_needs_a_choice_and_proof_of_access(self, app, housing_item):
         suggestion = housing_item(Status.REPLIED)

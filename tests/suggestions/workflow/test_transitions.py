@@ -5,6 +5,7 @@ import pytest
 from suggestions.workflow import (
     RESIDENT,
     SYSTEM,
+    TERMINAL_STATUSES,
     TRANSITIONS,
     Action,
     InvalidTransition,
@@ -64,10 +65,13 @@ def test_reasons_are_required_for_the_domain_doc_markers():
     } <= needs_reason
 
 
-def test_terminal_states_have_no_way_out():
-    """Closed, rejected and merged items only collect records (notes, ratings, callbacks), never a new state."""
-    for status in (Status.CLOSED, Status.NOT_ACCEPTED, Status.MERGED):
-        assert all(t.target is None for t in TRANSITIONS if status in t.sources)
+def test_terminal_states_have_no_way_out_but_the_two_undoings():
+    """Closed, rejected and merged items only collect records (notes, ratings, callbacks), except that a resident's
+    online 不满意 reopens a closed item for a callback and a merge can be undone (issue 16.4 and 16.10)."""
+    ways_out = {
+        (t.action, status) for status in TERMINAL_STATUSES for t in TRANSITIONS if status in t.sources and t.target
+    }
+    assert ways_out == {(Action.RESIDENT_DISSATISFIED, Status.CLOSED), (Action.UNMERGE, Status.MERGED)}
 
 
 def test_recorded_actions_keep_the_state():
