@@ -51,6 +51,20 @@ def deadline_of(suggestion) -> str | None:
     return deadline_state(suggestion.due_at, clock.now(), soon)
 
 
+# What the due date of an item's current step is called on queue pages.
+DUE_LABELS = {
+    Status.NEEDS_TRIAGE: "分拨",
+    Status.RETURNED: "分拨",
+    Status.DISPATCHED: "签收",
+    Status.SIGNED: "答复",
+    Status.IN_PROGRESS: "答复",
+    Status.REDO: "答复",
+    Status.EXTENSION_PENDING: "答复",
+    Status.REPLIED: "审核",
+    Status.CALLBACK_PENDING: "回访",
+}
+
+
 def percent(value: float | None) -> str:
     return f"{value:.0%}" if value is not None else "—"
 
@@ -98,6 +112,7 @@ def init_app(app: Flask) -> None:
         navigation=navigation,
         deadline_of=deadline_of,
         limits={"title": TITLE_MAX, "body": BODY_MAX, "body_min": BODY_MIN},
+        due_labels=DUE_LABELS,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

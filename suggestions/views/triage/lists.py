@@ -29,8 +29,15 @@ def due_soon_window() -> timedelta:
     return timedelta(hours=current_app.config["DUE_SOON_HOURS"])
 
 
+def default_sort() -> str:
+    """Officers work against deadlines: their queue starts with what is due first; others see arrival order."""
+    return "due" if current_user.role == Role.OFFICER else "received"
+
+
 def _filter_form() -> QueueFilterForm:
     form = QueueFilterForm(request.args)
+    if not request.args.get("sort"):
+        form.sort.data = default_sort()
     form.status.choices = [("", "全部在办")] + [(s.value, label) for s, label in STATUS_LABELS.items()]
     form.category.choices = category_choices("全部")
     form.district.choices = district_choices(placeholder="全部")
@@ -65,7 +72,7 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
         received_to=data.get("received_to"),
         search=search,
         phone_hash=phone_hash,
-        sort=data.get("sort") or "received",
+        sort=data.get("sort") or default_sort(),
     )
 
 
