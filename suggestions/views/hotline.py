@@ -13,7 +13,7 @@ from suggestions.extensions import db, limiter
 from suggestions.forms import HotlineCallForm, PredictForm
 from suggestions.insight import queues
 from suggestions.models import Category, Department
-from suggestions.privacy.vault import is_mobile, normalize_phone
+from suggestions.privacy.vault import is_phone, normalize_phone
 from suggestions.routing.decision import RouteDecision, route_text
 from suggestions.views.common import (
     active_categories,
@@ -58,7 +58,7 @@ def _caller_key() -> str:
 
 
 def _no_caller() -> bool:
-    return not is_mobile(normalize_phone(request.form.get("phone", "")))
+    return bool(request.form.get("phone_withheld")) or not is_phone(normalize_phone(request.form.get("phone", "")))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -85,7 +85,8 @@ def new_call():
                     title=form.title.data or "",
                     district_id=form.district.data,
                     contact_name=form.contact_name.data,
-                    phone=form.phone.data,
+                    phone=form.phone.data or None,
+                    phone_withheld=form.phone_withheld.data,
                     consent_version="hotline-script",
                     received_at=clock.from_local(form.called_at.data),
                     campaign_id=_campaign_id(),
@@ -101,7 +102,12 @@ def new_call():
             db.session.commit()
             suggestion = receipt.suggestion
             where = suggestion.department.name if suggestion.department else "待人工分拨"
-            flash(f"已保存：追踪码 {suggestion.tracking_code}，已转「{where}」。请告知来电人追踪码。", "success")
+            if receipt.secret:
+                # No number to check the tracking page with: the caller needs the one-time key.
+                tell = f"请告知来电人追踪码和查询密钥 {receipt.secret}（只显示这一次）。"
+            else:
+                tell = "请告知来电人追踪码。"
+            flash(f"已保存：追踪码 {suggestion.tracking_code}，已转「{where}」。{tell}", "success")
             return redirect(url_for(".new_call"), 303)
     status = 400 if request.method == "POST" and "preview" not in request.form and form.errors else 200
     return render_template("hotline/new_call.html", form=form, decision=decision), status
@@ -130,7 +136,7 @@ def predict():
     ]
     phone = normalize_phone(form.phone.data)
     earlier = []
-    if is_mobile(phone):
+    if is_phone(phone):
         earlier = [
             _brief(s)
             for s in db.session.scalars(queues.earlier_calls(phone_vault().phone_hash(phone), exclude_id=None))

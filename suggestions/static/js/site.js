@@ -22,6 +22,20 @@
     field.addEventListener("input", update);
     update();
   });
+  // A checkbox that stands for "no value here" (不愿留号) empties and disables its field; unticked, it comes back.
+  document.querySelectorAll("input[type=checkbox][data-disables]").forEach(function (box) {
+    var target = document.getElementById(box.getAttribute("data-disables"));
+    if (!target) return;
+    function apply() {
+      if (box.checked) target.value = "";
+      target.disabled = box.checked;
+    }
+    box.addEventListener("change", function () {
+      apply();
+      if (!box.checked) target.focus();
+    });
+    apply();
+  });
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 })();

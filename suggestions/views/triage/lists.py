@@ -11,6 +11,7 @@ from suggestions import clock
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterForm
 from suggestions.insight import queues
+from suggestions.privacy.vault import is_phone, normalize_phone
 from suggestions.routing.handlers import stored_candidates
 from suggestions.views.common import active_categories, active_departments, district_choices, phone_vault
 from suggestions.views.triage import bp
@@ -54,11 +55,11 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
     data = form.data if form.validate() else {}
     assignee = data.get("assignee") or ""
     search = (data.get("q") or "").strip()
-    digits = "".join(ch for ch in search if ch.isdigit())
+    number = normalize_phone(search)
     phone_hash = None
-    if len(digits) == 11 and current_user.role != Role.OFFICER:
-        # Operators find earlier calls by number without the number being stored in clear.
-        phone_hash, search = phone_vault().phone_hash(digits), ""
+    if is_phone(number) and current_user.role != Role.OFFICER:
+        # Operators find earlier calls by number (mobile or landline) without the number being stored in clear.
+        phone_hash, search = phone_vault().phone_hash(number), ""
     return queues.QueueFilter(
         department_id=current_user.department_id if current_user.role == Role.OFFICER else data.get("department"),
         statuses=[Status(data["status"])] if data.get("status") else [],
