@@ -18,7 +18,7 @@ from suggestions.casework.department import (
     sign,
     start,
 )
-from suggestions.casework.merging import merge, reject, unmerge
+from suggestions.casework.merging import check_merge, merge, reject, unmerge
 from suggestions.casework.review import answered, approve_reply, rate, record_callback, send_back
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "approve_reply",
     "assign",
     "bulk_sign",
+    "check_merge",
     "decide_extension",
     "interim_reply",
     "merge",

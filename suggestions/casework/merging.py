@@ -25,15 +25,7 @@ def merge(
     suggestion: Suggestion, master: Suggestion, *, actor: StaffUser, reason: str, now: datetime | None = None
 ) -> Suggestion:
     """Merge a duplicate into ``master``; its resident still sees the reply and gets a callback."""
-    if master.id == suggestion.id:
-        raise WorkflowError("不能与自身并单。")
-    if master.status == Status.MERGED or master.merged_into_id is not None:
-        raise WorkflowError("主件本身已并入其他工单，请选择最终的主件。")
-    if master.status not in OPEN_STATUSES:
-        raise WorkflowError("主件已办结或不予受理，不能再并入。")
-    children = db.session.scalar(sa.select(sa.func.count()).where(Suggestion.merged_into_id == suggestion.id))
-    if children:
-        raise WorkflowError("该工单已是其他工单的主件，不能再并入别的工单。")
+    check_merge(suggestion, master)
     if not (reason or "").strip():
         raise ReasonRequired("「并单」需要填写原因。")
     with transition(
@@ -48,6 +40,24 @@ def merge(
         suggestion.merged_into = master
         suggestion.assignee = None
     return suggestion
+
+
+def check_merge(suggestion: Suggestion, master: Suggestion) -> None:
+    """Refuse a merge that cannot be made, before anyone is asked to confirm it.
+
+    :raise WorkflowError: with the reason, in Chinese.
+    """
+    if master.id == suggestion.id:
+        raise WorkflowError("不能与自身并单。")
+    if master.status == Status.MERGED or master.merged_into_id is not None:
+        raise WorkflowError("主件本身已并入其他工单，请选择最终的主件。")
+    if master.status not in OPEN_STATUSES:
+        raise WorkflowError("主件已办结或不予受理，不能再并入。")
+    children = db.session.scalar(sa.select(sa.func.count()).where(Suggestion.merged_into_id == suggestion.id))
+    if children:
+        raise WorkflowError("该工单已是其他工单的主件，不能再并入别的工单。")
+    if suggestion.status not in OPEN_STATUSES:
+        raise WorkflowError("本件已办结、不予受理或已并单，不能再并入其他工单。")
 
 
 def unmerge(suggestion: Suggestion, *, actor: StaffUser, reason: str, now: datetime | None = None) -> Suggestion:

@@ -122,6 +122,8 @@ class MergeForm(ReasonForm):
     master_code = StringField(
         "并入的主件追踪码", filters=[strip], validators=[DataRequired("请填写主件追踪码。"), Length(max=32)]
     )
+    # Set only by the confirmation page, which shows both items side by side: a merge is never one click.
+    confirmed = HiddenField()
 
 
 class CallbackForm(ActionForm):

@@ -12,6 +12,7 @@ from suggestions import clock, intake
 from suggestions.extensions import db, limiter
 from suggestions.forms import HotlineCallForm, PredictForm
 from suggestions.insight import queues
+from suggestions.insight.similarity import similar_suggestions
 from suggestions.models import Category, Department
 from suggestions.privacy.vault import is_phone, normalize_phone
 from suggestions.routing.decision import RouteDecision, route_text
@@ -131,8 +132,10 @@ def predict():
     data = decision_json(decision)
     words = queues.key_words([word for word, _ in decision.explanation], form.title.data or form.body.data[:60])
     since = clock.now() - timedelta(days=SIMILAR_DAYS)
+    text = f"{form.title.data or ''} {form.body.data}"
     data["similar"] = [
-        _brief(s) for s in db.session.scalars(queues.similar_suggestions(words, exclude_id=None, since=since))
+        {**_brief(item.suggestion), "similarity": round(item.score, 2)}
+        for item in similar_suggestions(text, words, exclude_id=None, since=since)
     ]
     phone = normalize_phone(form.phone.data)
     earlier = []
