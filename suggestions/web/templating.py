@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_login import current_user
 
 from suggestions import clock
@@ -65,6 +65,14 @@ DUE_LABELS = {
 }
 
 
+ELDER_COOKIE = "jdz_display"
+
+
+def elder_mode() -> bool:
+    """Whether this browser chose 长辈版 (large text, high contrast); see views/display.py."""
+    return request.cookies.get(ELDER_COOKIE) == "elder"
+
+
 def percent(value: float | None) -> str:
     return f"{value:.0%}" if value is not None else "—"
 
@@ -113,6 +121,7 @@ def init_app(app: Flask) -> None:
         deadline_of=deadline_of,
         limits={"title": TITLE_MAX, "body": BODY_MAX, "body_min": BODY_MIN},
         due_labels=DUE_LABELS,
+        elder_mode=elder_mode,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

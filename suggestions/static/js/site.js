@@ -39,3 +39,22 @@
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 })();
+
+// 长辈版: the header's switch is a form (it works without JavaScript); here it applies at once, in place, so a
+// half-written suggestion stays, and the same cookie makes the server render the next page the same way.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-display-switch]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var on = !document.documentElement.classList.contains("elder");
+      document.documentElement.classList.toggle("elder", on);
+      var secure = window.location.protocol === "https:" ? "; secure" : "";
+      document.cookie = on
+        ? "jdz_display=elder; max-age=31536000; path=/; samesite=lax" + secure
+        : "jdz_display=; max-age=0; path=/; samesite=lax" + secure;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.value = on ? "standard" : "elder";
+    });
+  });
+})();
