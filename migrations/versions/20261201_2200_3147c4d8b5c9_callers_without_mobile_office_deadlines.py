@@ -5,6 +5,7 @@
 * ``triage_due_at`` (人工分拨, 1 working day, as the receipt promises) and ``review_due_at`` (审核答复): queues show
   them as the current step's due date.  Waiting items get them now: 1 working day after they arrived (manual
   dispatch) or were answered (review), by the calendar package and the admin's calendar days.
+* The idempotency key's column comment, which revision 45d5d1efbb93 left out on PostgreSQL.
 * Workflow actions ``resident_dissatisfied`` (an online 不满意 reopens a closed item for a callback) and ``unmerge``
   (撤销并单); time-limit steps ``triage`` and ``review``.
 
@@ -119,6 +120,9 @@ def upgrade():
         batch_op.add_column(sa.Column('review_due_at', sa.DateTime(timezone=True), nullable=True, comment='review of the reply (审核) due'))
         batch_op.drop_constraint(op.f('ck_suggestions_hotline_has_phone'), type_='check')
         batch_op.create_check_constraint(op.f('ck_suggestions_withheld_has_no_phone'), 'NOT (phone_withheld AND phone_ciphertext IS NOT NULL)')
+        batch_op.alter_column('phone_ciphertext', existing_type=sa.Text(), existing_nullable=True, comment='Fernet token of the phone number', existing_comment='Fernet token of the mobile number')
+        # Revision 45d5d1efbb93 gave the model this comment but not the database (PostgreSQL keeps comments).
+        batch_op.alter_column('idempotency_key', existing_type=sa.String(length=64), existing_nullable=True, comment="unique per channel: the form's key, a partner's own id, a 12345 work-order number")
     _set_checks(ACTIONS, STEPS)
     _backfill()
 
@@ -129,6 +133,8 @@ def downgrade():
     with op.batch_alter_table('suggestions', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_suggestions_withheld_has_no_phone'), type_='check')
         batch_op.create_check_constraint(op.f('ck_suggestions_hotline_has_phone'), "channel != 'hotline' OR phone_ciphertext IS NOT NULL")
+        batch_op.alter_column('phone_ciphertext', existing_type=sa.Text(), existing_nullable=True, comment='Fernet token of the mobile number', existing_comment='Fernet token of the phone number')
+        batch_op.alter_column('idempotency_key', existing_type=sa.String(length=64), existing_nullable=True, comment=None, existing_comment="unique per channel: the form's key, a partner's own id, a 12345 work-order number")
         batch_op.drop_column('review_due_at')
         batch_op.drop_column('triage_due_at')
         batch_op.drop_column('phone_withheld')
