@@ -218,5 +218,5 @@ def login(page, base_url: str, username: str) -> None:
     page.goto(base_url + "/login")
     page.fill("#username", username)
     page.fill("#password", factories.STAFF_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # not the header's 长辈版 switch
     page.wait_for_load_state()
