@@ -146,8 +146,9 @@ def demo_site(tmp_path_factory, tiny_model_path):
     """`make run` on a fresh database, shared by the tests that need demo data: yield (base url, {role: password}).
 
     As `make run` does it: `flask db upgrade`, `flask suggestions setup --demo` (demo accounts with the passwords
-    it prints, 300 real messages moved along the workflow), gunicorn with the app preloaded and gunicorn.conf.py's
-    background router.  Only the model (the tiny test model) and the workers (2, not 3) differ.
+    it prints, 300 real messages moved along the workflow), then gunicorn in the project folder (so gunicorn.conf.py
+    applies) with FLASK_CLASSIFIER_PRELOAD and an access log.  Only the model (the tiny test model) and the
+    workers (2, not 3) differ.
     """
     if not DEMO_DATA.is_file():
         pytest.fail(f"{DEMO_DATA} is missing: the crawl runs on make run's demo data (../shared/data)")
@@ -170,7 +171,16 @@ def demo_site(tmp_path_factory, tiny_model_path):
     port = _free_port()
     log = (tmp / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:create_app()"],
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "app:create_app()",
+        ],
         cwd=ROOT,
         env={**env, "FLASK_CLASSIFIER_PRELOAD": "true"},
         stdout=log,

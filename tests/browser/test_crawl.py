@@ -2,8 +2,8 @@
 
 The server is started as `make run` starts it: `flask db upgrade`, `flask suggestions setup --demo` (the demo
 accounts with the passwords it prints, 300 real messages moved along the workflow by demo_items.py), then
-gunicorn with the app preloaded and gunicorn.conf.py's background router; only the model is the tiny test model
-and there are 2 workers instead of 3.  Each role follows the same-origin links from its start pages and submits
+gunicorn in the project folder with the app preloaded; only the model is the tiny test model and there are 2
+workers instead of 3.  Each role follows the same-origin links from its start pages and submits
 each page's main form once (tests/browser/crawl.py), and every page state is checked for a 5xx, English meant
 for users, JavaScript console errors, and axe-core's serious and critical violations, at phone width for the
 public pages and desktop width for staff pages.
