@@ -18,7 +18,7 @@ from suggestions.casework.department import (
     sign,
     start,
 )
-from suggestions.casework.merging import merge, reject
+from suggestions.casework.merging import check_merge, merge, reject, unmerge
 from suggestions.casework.review import answered, approve_reply, rate, record_callback, send_back
 from suggestions.casework.supervision import urge
 
@@ -28,6 +28,7 @@ __all__ = [
     "approve_reply",
     "assign",
     "bulk_sign",
+    "check_merge",
     "decide_extension",
     "interim_reply",
     "merge",
@@ -42,4 +43,5 @@ __all__ = [
     "sign",
     "start",
     "urge",
+    "unmerge",
 ]

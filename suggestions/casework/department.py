@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -16,6 +17,28 @@ from suggestions.workflow.steps import transition
 
 MAX_EXTENSIONS = 1
 MAX_EXTENSION_DAYS = 15
+
+# A reply template marks what the officer must write in, e.g. （请填写政策名称和要点）; in any bracket style.
+_PLACEHOLDER = re.compile(
+    r"[（(【\[〔][^（）()【】\[\]〔〕]{0,40}?请(?:填写|补充|输入|注明)[^（）()【】\[\]〔〕]{0,40}[）)】\]〕]"
+)
+
+
+def unfilled_placeholders(text: str) -> list[str]:
+    """The template placeholders still in a reply, as written (an empty list when it is complete)."""
+    return _PLACEHOLDER.findall(text or "")
+
+
+def refuse_unfilled(text: str) -> None:
+    """A reply reaches the resident's tracking page as written: refuse one with a template's placeholder left in."""
+    left = unfilled_placeholders(text)
+    if left:
+        raise WorkflowError(placeholder_message(left))
+
+
+def placeholder_message(left: list[str]) -> str:
+    shown = "、".join(f"「{item}」" for item in dict.fromkeys(left))
+    return f"答复中还有模板里待填写的内容{shown}，市民会原样看到，请改成实际情况后再提交。"
 
 
 def _same_department(suggestion: Suggestion, actor: StaffUser) -> None:
@@ -109,6 +132,7 @@ def _publish_reply(suggestion: Suggestion, body: str, actor: StaffUser, now: dat
 def interim_reply(suggestion: Suggestion, body: str, *, actor: StaffUser, now: datetime | None = None) -> Reply:
     """Tell the resident how the item is being handled (阶段性答复); meets the first-reply limit."""
     _same_department(suggestion, actor)
+    refuse_unfilled(body)
     now = now or clock.now()
     with transition(suggestion, Action.INTERIM_REPLY, actor=actor, now=now):
         reply = _publish_reply(suggestion, body, actor, now, final=False)
@@ -118,6 +142,7 @@ def interim_reply(suggestion: Suggestion, body: str, *, actor: StaffUser, now: d
 def reply(suggestion: Suggestion, body: str, *, actor: StaffUser, now: datetime | None = None) -> Reply:
     """Answer the resident (答复); the campaign office reviews it before the callback."""
     _same_department(suggestion, actor)
+    refuse_unfilled(body)
     now = now or clock.now()
     late = suggestion.reply_due_at is not None and now > suggestion.reply_due_at
     with transition(suggestion, Action.REPLY, actor=actor, details={"late": late} if late else None, now=now):

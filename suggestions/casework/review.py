@@ -15,9 +15,13 @@ ANSWERED = (Status.REPLIED, Status.CALLBACK_PENDING, Status.CLOSED)
 
 
 def approve_reply(suggestion: Suggestion, *, actor: StaffUser, now: datetime | None = None) -> Suggestion:
-    """Pass the department's reply (审核通过): on to the callback, or closed if there is no phone."""
+    """Pass the department's reply (审核通过): on to the callback, or closed if there is no phone.
+
+    A resident who rated the reply 不满意 online gets the callback even without a phone: staff then decide on
+    重办 from the opinion the resident wrote.
+    """
     now = now or clock.now()
-    if suggestion.has_phone:
+    if suggestion.has_phone or suggestion.resident_rating == Satisfaction.DISSATISFIED:
         with transition(suggestion, Action.APPROVE_REPLY, actor=actor, now=now):
             suggestion.callback_due_at = DeadlinePlanner(suggestion, now).due(Step.CALLBACK)
     else:
@@ -113,7 +117,12 @@ def answered(suggestion: Suggestion) -> bool:
 
 
 def rate(suggestion: Suggestion, rating: Satisfaction, *, comment: str = "", now: datetime | None = None) -> Suggestion:
-    """Record the resident's own rating of the reply, from the tracking page (once)."""
+    """Record the resident's own rating of the reply, from the tracking page (once).
+
+    不满意 takes the path a callback's 不满意 would: a closed item is reopened for a callback (待回访), which
+    decides whether the department handles it again (重办); an item waiting for review or for its callback
+    carries the rating there, and the review then sends it to the callback even without a phone.
+    """
     rating = Satisfaction(rating)
     if rating == Satisfaction.UNREACHABLE:
         raise WorkflowError("请选择满意、基本满意或不满意。")
@@ -122,8 +131,15 @@ def rate(suggestion: Suggestion, rating: Satisfaction, *, comment: str = "", now
     if suggestion.resident_rating is not None:
         raise WorkflowError("您已评价过，感谢您的反馈。")
     now = now or clock.now()
-    with transition(suggestion, Action.RATE, actor=RESIDENT, reason=comment, details={"rating": rating}, now=now):
+    reopen = rating == Satisfaction.DISSATISFIED and suggestion.status == Status.CLOSED
+    action = Action.RESIDENT_DISSATISFIED if reopen else Action.RATE
+    with transition(suggestion, action, actor=RESIDENT, reason=comment, details={"rating": rating}, now=now):
         suggestion.resident_rating = rating
         suggestion.resident_comment = (comment or "").strip() or None
         suggestion.resident_rated_at = now
+        if reopen:
+            suggestion.closed_at = None
+            suggestion.callback_result = None
+            suggestion.callback_attempts = 0
+            suggestion.callback_due_at = DeadlinePlanner(suggestion, now).due(Step.CALLBACK)
     return suggestion

@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from suggestions.casework.department import placeholder_message, unfilled_placeholders
 from suggestions.forms.fields import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, clean_text, options, strip
 from suggestions.models.reference import HANDLER_TYPES
 from suggestions.workflow import Adoption, Satisfaction, Urgency
@@ -48,11 +49,23 @@ class OptionalReasonForm(ActionForm):
     )
 
 
+def template_filled_in(form, field):
+    """Say at the field what a reply template still asks the officer to write in."""
+    left = unfilled_placeholders(field.data)
+    if left:
+        raise ValidationError(placeholder_message(left))
+
+
 class ReplyForm(ActionForm):
     body = TextAreaField(
         "答复内容",
         filters=[strip],
-        validators=[DataRequired("请填写答复内容。"), ChineseLength(10, BODY_MAX, label="答复内容"), clean_text],
+        validators=[
+            DataRequired("请填写答复内容。"),
+            ChineseLength(10, BODY_MAX, label="答复内容"),
+            clean_text,
+            template_filled_in,
+        ],
     )
 
 
@@ -115,6 +128,8 @@ class MergeForm(ReasonForm):
     master_code = StringField(
         "并入的主件追踪码", filters=[strip], validators=[DataRequired("请填写主件追踪码。"), Length(max=32)]
     )
+    # Set only by the confirmation page, which shows both items side by side: a merge is never one click.
+    confirmed = HiddenField()
 
 
 class CallbackForm(ActionForm):

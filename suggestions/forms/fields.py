@@ -12,9 +12,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import Length, ValidationError
 
-from suggestions.privacy.vault import is_mobile, normalize_phone
+from suggestions.privacy.vault import is_mobile, is_phone, normalize_phone
 
-BODY_MIN, BODY_MAX = 10, 2000
+# Long enough for a detailed suggestion pasted from a document; longer text is refused with a message, never cut.
+BODY_MIN, BODY_MAX = 10, 5000
 TITLE_MAX = 50
 NAME_MAX = 20
 
@@ -76,6 +77,9 @@ class ChineseLength(Length):
         else:
             message = f"{label}至少 {min} 个字。"
         super().__init__(min=min, max=max, message=message)
+        # WTForms would render these as maxlength/minlength, and a browser silently cuts a longer paste to
+        # maxlength. The page shows a counter instead and the server refuses too long a text with this message.
+        self.field_flags = {}
 
     def __call__(self, form, field):
         length = len(field.data or "")
@@ -115,4 +119,16 @@ def validate_mobile(form, field):
     phone = normalize_phone(field.data)
     if not is_mobile(phone):
         raise ValidationError("请填写11位中国大陆手机号码，例如 13812345678。")
+    field.data = phone
+
+
+def validate_callback_number(form, field):
+    """A caller's number: a mobile, or a landline with its area code (12345 takes both)."""
+    if not field.data:
+        return
+    phone = normalize_phone(field.data)
+    if not is_phone(phone):
+        if phone.isdigit() and 7 <= len(phone) <= 8:
+            raise ValidationError("固定电话请加区号，例如 022-23456789。")
+        raise ValidationError("请填写手机号码，或带区号的固定电话，例如 13812345678 或 022-23456789。")
     field.data = phone

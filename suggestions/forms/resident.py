@@ -20,6 +20,7 @@ from suggestions.forms.fields import (
     has_words,
     options,
     strip,
+    validate_callback_number,
     validate_mobile,
 )
 from suggestions.workflow import Urgency
@@ -114,7 +115,9 @@ class PublicSuggestionForm(FlaskForm):
 
 
 class HotlineCallForm(FlaskForm):
-    phone = StringField("来电号码", filters=[strip], validators=[DataRequired("请填写来电号码。"), validate_mobile])
+    # Checked in validate_phone: 不愿留号 decides whether a number is needed at all.
+    phone = StringField("来电号码", filters=[strip])
+    phone_withheld = BooleanField("来电人不愿留号（无法回访，答复只在网上查询）")
     district = IdSelectField("所在区", validators=[InputRequired("请选择所在区。")])
     body = TextAreaField(
         "来电内容",
@@ -152,6 +155,14 @@ class HotlineCallForm(FlaskForm):
     def validate_district(self, field):
         if field.data is None:
             raise ValidationError("请选择所在区。")
+
+    def validate_phone(self, field):
+        if self.phone_withheld.data:
+            field.data = ""  # a number typed before the caller declined is not stored
+        elif not field.data:
+            raise ValidationError("请填写来电号码；来电人不愿留号的，请勾选「来电人不愿留号」。")
+        else:
+            validate_callback_number(self, field)
 
 
 class PredictForm(FlaskForm):

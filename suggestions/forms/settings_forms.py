@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,10 +30,28 @@ class TimeLimitForm(FlaskForm):
     unit = SelectField("单位", choices=options([(u.value, u.label) for u in TimeUnit]))
 
 
+CALENDAR_RANGE_MAX_DAYS = 31
+
+
 class CalendarDayForm(FlaskForm):
-    day = DateField("日期", validators=[InputRequired("请选择日期。")])
+    """One date, or a range of dates entered at once (a whole holiday, as the State Council's notice gives it)."""
+
+    day = DateField("日期（起）", validators=[InputRequired("请选择日期。")])
+    until = DateField("至（选填，录入连续多天）", validators=[Optional()])
     is_workday = SelectField("类型", choices=options([("0", "放假（非工作日）"), ("1", "调休上班（工作日）")]))
     note = StringField("说明", filters=[strip], validators=[Optional(), Length(max=64)])
+
+    def validate_until(self, field):
+        if field.data is None or self.day.data is None:
+            return
+        if field.data < self.day.data:
+            raise ValidationError("结束日期不能早于开始日期。")
+        if (field.data - self.day.data).days >= CALENDAR_RANGE_MAX_DAYS:
+            raise ValidationError(f"一次最多录入 {CALENDAR_RANGE_MAX_DAYS} 天。")
+
+    def days(self) -> list:
+        last = self.until.data or self.day.data
+        return [self.day.data + timedelta(days=n) for n in range((last - self.day.data).days + 1)]
 
 
 class ReplyTemplateForm(FlaskForm):

@@ -79,7 +79,8 @@ def department_stats(since: datetime, now: datetime) -> list[DepartmentStats]:
         sa.select(
             Suggestion.department_id,
             sa.func.count(),
-            sa.func.sum(sa.case((Suggestion.due_at < now, 1), else_=0)),
+            # A reply waiting for review runs the campaign office's clock, not the department's.
+            sa.func.sum(sa.case((sa.and_(Suggestion.due_at < now, Suggestion.status != Status.REPLIED), 1), else_=0)),
         )
         .where(Suggestion.status.in_(OPEN_STATUSES), Suggestion.department_id.is_not(None))
         .group_by(Suggestion.department_id)

@@ -189,28 +189,6 @@ def key_words(explained: list[str], text: str) -> list[str]:
     return words[:4]
 
 
-def similar_suggestions(words: list[str], *, exclude_id: int | None, since: datetime, limit: int = 5) -> sa.Select:
-    """Recent items that mention at least two of ``words`` (the key words of a new text), newest first."""
-    words = [word for word in words if len(word) >= 2][:4]
-    if len(words) < 2:
-        return sa.select(Suggestion).where(sa.false())
-    hits = sum(
-        sa.case(
-            (sa.or_(Suggestion.title.contains(w, autoescape=True), Suggestion.body.contains(w, autoescape=True)), 1),
-            else_=0,
-        )
-        for w in words
-    )
-    query = (
-        sa.select(Suggestion)
-        .options(*ROW_RELATIONS)
-        .where(Suggestion.received_at >= since, Suggestion.status != Status.MERGED, hits >= 2)
-    )
-    if exclude_id is not None:
-        query = query.where(Suggestion.id != exclude_id)
-    return query.order_by(Suggestion.received_at.desc(), Suggestion.id.desc()).limit(limit)
-
-
 def earlier_calls(phone_hash: str, *, exclude_id: int | None, limit: int = 5) -> sa.Select:
     """The same caller's earlier suggestions (matched by keyed hash, never by the number itself)."""
     query = sa.select(Suggestion).options(*ROW_RELATIONS).where(Suggestion.phone_hash == phone_hash)
@@ -237,6 +215,16 @@ def public_replies(suggestion: Suggestion) -> sa.Select:
     """Replies the resident sees: the item's own, or its master's if it was merged."""
     source = suggestion.merged_into_id or suggestion.id
     return sa.select(Reply).where(Reply.suggestion_id == source).order_by(Reply.id)
+
+
+def latest_final_replies(suggestion_ids: list[int]) -> sa.Select:
+    """The newest final reply of each of these suggestions (what a reviewer reads)."""
+    newest = (
+        sa.select(sa.func.max(Reply.id))
+        .where(Reply.suggestion_id.in_(suggestion_ids), Reply.is_final)
+        .group_by(Reply.suggestion_id)
+    )
+    return sa.select(Reply).where(Reply.id.in_(newest))
 
 
 def notes(suggestion_id: int) -> sa.Select:

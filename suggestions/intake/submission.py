@@ -68,6 +68,7 @@ class Intake:
     idempotency_key: str | None = None  # unique per channel
     urgency: Urgency = Urgency.GENERAL
     confidential: bool = False
+    phone_withheld: bool = False  # 不愿留号: the caller was asked and declined (then ``phone`` is None)
 
 
 @dataclass
@@ -182,6 +183,7 @@ def _new_suggestion(intake, title, body, channel, vault, actor, received_at, now
         idempotency_key=intake.idempotency_key,
         urgency=intake.urgency,
         access_hash=access_hash(vault, intake.phone or secret),
+        phone_withheld=intake.phone_withheld and not intake.phone,
     )
     if intake.phone:
         suggestion.phone_ciphertext = vault.encrypt(intake.phone)

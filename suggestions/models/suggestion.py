@@ -59,9 +59,12 @@ class Suggestion(db.Model):
     domain_reason: Mapped[str | None] = mapped_column(sa.String(300), comment="why the prediction chose it, in Chinese")
 
     contact_name: Mapped[str | None] = mapped_column(sa.String(64))
-    phone_ciphertext: Mapped[str | None] = mapped_column(sa.Text, comment="Fernet token of the mobile number")
+    phone_ciphertext: Mapped[str | None] = mapped_column(sa.Text, comment="Fernet token of the phone number")
     phone_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True, comment="HMAC for repeat callers")
     phone_masked: Mapped[str | None] = mapped_column(sa.String(16))
+    phone_withheld: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false(), comment="不愿留号: the caller declined to give a number"
+    )
     access_hash: Mapped[str] = mapped_column(sa.String(64), comment="HMAC of phone last four or one-time secret")
     confidential: Mapped[bool] = mapped_column(
         default=False, server_default=sa.false(), comment="保密: departments never see the resident's identity"
@@ -106,6 +109,8 @@ class Suggestion(db.Model):
     )
 
     # Deadlines; due_at is the one that applies to the current step (indexed for queues).
+    triage_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, comment="manual dispatch (人工分拨) due")
+    review_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, comment="review of the reply (审核) due")
     sign_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -156,7 +161,8 @@ class Suggestion(db.Model):
         sa.CheckConstraint(
             f"status NOT IN ({_department_states}) OR department_id IS NOT NULL", name="routed_has_department"
         ),
-        sa.CheckConstraint("channel != 'hotline' OR phone_ciphertext IS NOT NULL", name="hotline_has_phone"),
+        # A hotline caller may give a mobile or a landline number, or decline (不愿留号); the form asks for one of them.
+        sa.CheckConstraint("NOT (phone_withheld AND phone_ciphertext IS NOT NULL)", name="withheld_has_no_phone"),
         sa.CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_master"),
         sa.CheckConstraint("merged_into_id IS NULL OR merged_into_id != id", name="not_merged_into_itself"),
         sa.CheckConstraint("assignee_id IS NULL OR department_id IS NOT NULL", name="assignee_has_department"),

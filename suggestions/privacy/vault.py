@@ -1,4 +1,4 @@
-"""Phone numbers: validation, encryption at rest, keyed hashes for matching, and masking."""
+"""Phone numbers (mobile, or landline with area code): validation, encryption at rest, keyed hashes, masking."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 # ASCII digits only: Python's \d would also accept Arabic-Indic and other digits.
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+# A landline with its area code: 010 and 02x take 8-digit numbers, the other (4-digit) codes 7 or 8 digits.
+LANDLINE_RE = re.compile(r"^0(?:10|2[0-9])[0-9]{8}$|^0[3-9][0-9]{2}[0-9]{7,8}$")
+_AREA_CODE = re.compile(r"^0(?:10|2[0-9]|[3-9][0-9]{2})")
 _SEPARATORS = re.compile(r"[\s\-()（）]")
 
 
@@ -45,11 +48,13 @@ class PhoneVault:
 
 
 def normalize_phone(raw: str | None) -> str:
-    """Strip spaces, dashes, brackets and a +86 prefix from a typed number."""
+    """Strip spaces, dashes, brackets and a +86 prefix from a typed number (+86 22 … is the landline 022 …)."""
     phone = _SEPARATORS.sub("", raw or "")
     for prefix in ("+86", "0086"):
         if phone.startswith(prefix):
             phone = phone[len(prefix) :]
+            if phone[:1] not in ("1", "0", ""):
+                phone = "0" + phone
     return phone
 
 
@@ -57,6 +62,17 @@ def is_mobile(phone: str) -> bool:
     return bool(MOBILE_RE.match(phone))
 
 
+def is_landline(phone: str) -> bool:
+    return bool(LANDLINE_RE.match(phone))
+
+
+def is_phone(phone: str) -> bool:
+    """A number 12345 can call back: a mobile, or a landline with its area code."""
+    return is_mobile(phone) or is_landline(phone)
+
+
 def mask_phone(phone: str) -> str:
-    """Show a mobile number as 138****5678."""
+    """Show a mobile number as 138****5678 and a landline as 022****6789 (area code and last four)."""
+    if is_landline(phone):
+        return f"{_AREA_CODE.match(phone).group(0)}****{phone[-4:]}"
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"

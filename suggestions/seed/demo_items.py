@@ -17,8 +17,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from suggestions import casework, clock, intake, routing
+from suggestions.casework.department import unfilled_placeholders
 from suggestions.extensions import db
-from suggestions.forms import BODY_MAX, BODY_MIN, TITLE_MAX
+from suggestions.forms import BODY_MIN, TITLE_MAX
 from suggestions.models import Campaign, Category, Department, District, ReplyTemplate, StaffUser, Suggestion
 from suggestions.privacy.vault import PhoneVault
 from suggestions.routing.decision import RouteDecision
@@ -26,7 +27,15 @@ from suggestions.workflow import Channel, Role, Satisfaction, Status
 
 DEMO_FILE = "tipdm2020c_attachment3_unlabelled_messages.csv"
 SEED = 20261121
+# The demo keeps the messages it always picked (the form's limit was 2,000 characters then).
+DEMO_BODY_MAX = 2000
 CHANNEL_WEIGHTS = {Channel.WEB: 5, Channel.QR: 2, Channel.HOTLINE: 3}
+# What a demo officer writes where a reply template asks for the facts: demo replies read as complete answers.
+DEMO_FILLINGS = {
+    "（请填写政策名称和要点）": "《天津市民心工程实施方案》，其中明确由属地政府牵头、相关部门配合，按年度计划组织实施",
+    "（请填写重新办理的情况）": "我单位已会同所在街道到现场重新核实，并制定了具体整改措施，将在本月内完成",
+    "（请填写）": "所涉区域的规划调整尚未完成，相关用地和资金条件暂未落实",
+}
 
 
 def read_messages(path: Path, limit: int, rng: random.Random) -> list[tuple[str, str]]:
@@ -35,7 +44,7 @@ def read_messages(path: Path, limit: int, rng: random.Random) -> list[tuple[str,
         rows = [
             ((row["title"] or "").strip()[:TITLE_MAX], (row["body"] or "").strip()) for row in csv.DictReader(handle)
         ]
-    usable = [(title, body) for title, body in rows if BODY_MIN <= len(body) <= BODY_MAX]
+    usable = [(title, body) for title, body in rows if BODY_MIN <= len(body) <= DEMO_BODY_MAX]
     return rng.sample(usable, min(limit, len(usable)))
 
 
@@ -96,6 +105,13 @@ def load_demo_suggestions(
     return len(messages)
 
 
+def fill_in(template: str) -> str:
+    """A reply template with its placeholders written in, as an officer would before sending it."""
+    for placeholder, text in DEMO_FILLINGS.items():
+        template = template.replace(placeholder, text)
+    return template
+
+
 def _at(start: datetime, rng: random.Random, low_hours: float, high_hours: float) -> datetime:
     return start + timedelta(hours=rng.uniform(low_hours, high_hours))
 
@@ -108,7 +124,8 @@ class DemoWorkflow:
         self._officers: dict[int, StaffUser] = {}
         templates = db.session.scalars(sa.select(ReplyTemplate).where(ReplyTemplate.status.is_(None))).all()
         self.interim = next((t.body for t in templates if "阶段性" in t.name), "您的建议已收悉，正在研究办理。")
-        self.replies = [t.body for t in templates if t.name.startswith("答复")] or ["经研究，已纳入工作计划。"]
+        filled = [fill_in(t.body) for t in templates if t.name.startswith("答复")]
+        self.replies = [body for body in filled if not unfilled_placeholders(body)] or ["经研究，已纳入工作计划。"]
 
     def officer(self, department: Department) -> StaffUser:
         """An officer of ``department``: a real account if there is one, else a demo account nobody can log in to."""

@@ -13,8 +13,9 @@ from suggestions.campaign.taxonomy import open_campaign, taxonomy_campaign
 from suggestions.extensions import db, limiter
 from suggestions.forms import HotlineCallForm, PredictForm
 from suggestions.insight import queues
+from suggestions.insight.similarity import similar_suggestions
 from suggestions.models import Category, Department
-from suggestions.privacy.vault import is_mobile, normalize_phone
+from suggestions.privacy.vault import is_phone, normalize_phone
 from suggestions.routing.decision import RouteDecision, route_text
 from suggestions.views.common import (
     active_categories,
@@ -60,7 +61,7 @@ def _caller_key() -> str:
 
 
 def _no_caller() -> bool:
-    return not is_mobile(normalize_phone(request.form.get("phone", "")))
+    return bool(request.form.get("phone_withheld")) or not is_phone(normalize_phone(request.form.get("phone", "")))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -88,7 +89,8 @@ def new_call():
                     district_id=form.district.data,
                     domain_id=form.domain.data,
                     contact_name=form.contact_name.data,
-                    phone=form.phone.data,
+                    phone=form.phone.data or None,
+                    phone_withheld=form.phone_withheld.data,
                     consent_version="hotline-script",
                     received_at=clock.from_local(form.called_at.data),
                     campaign_id=_campaign_id(),
@@ -104,7 +106,12 @@ def new_call():
             db.session.commit()
             suggestion = receipt.suggestion
             where = suggestion.department.name if suggestion.department else "待人工分拨"
-            flash(f"已保存：追踪码 {suggestion.tracking_code}，已转「{where}」。请告知来电人追踪码。", "success")
+            if receipt.secret:
+                # No number to check the tracking page with: the caller needs the one-time key.
+                tell = f"请告知来电人追踪码和查询密钥 {receipt.secret}（只显示这一次）。"
+            else:
+                tell = "请告知来电人追踪码。"
+            flash(f"已保存：追踪码 {suggestion.tracking_code}，已转「{where}」。{tell}", "success")
             return redirect(url_for(".new_call"), 303)
     status = 400 if request.method == "POST" and "preview" not in request.form and form.errors else 200
     return render_template("hotline/new_call.html", form=form, decision=decision), status
@@ -128,12 +135,14 @@ def predict():
     data = decision_json(decision)
     words = queues.key_words([word for word, _ in decision.explanation], form.title.data or form.body.data[:60])
     since = clock.now() - timedelta(days=SIMILAR_DAYS)
+    text = f"{form.title.data or ''} {form.body.data}"
     data["similar"] = [
-        _brief(s) for s in db.session.scalars(queues.similar_suggestions(words, exclude_id=None, since=since))
+        {**_brief(item.suggestion), "similarity": round(item.score, 2)}
+        for item in similar_suggestions(text, words, exclude_id=None, since=since)
     ]
     phone = normalize_phone(form.phone.data)
     earlier = []
-    if is_mobile(phone):
+    if is_phone(phone):
         earlier = [
             _brief(s)
             for s in db.session.scalars(queues.earlier_calls(phone_vault().phone_hash(phone), exclude_id=None))

@@ -19,7 +19,8 @@ from suggestions.privacy.vault import is_mobile, normalize_phone
 from suggestions.routing.decision import route_text
 from suggestions.views.common import campaigns_exist, district_choices, domain_choices, phone_vault
 from suggestions.web.errors import render_error
-from suggestions.workflow import PUBLIC_STATUS_LABELS, Channel, Satisfaction, WorkflowError
+from suggestions.web.templating import format_time
+from suggestions.workflow import PUBLIC_STATUS_LABELS, Channel, Satisfaction, Status, WorkflowError
 
 bp = Blueprint("public", __name__)
 
@@ -203,7 +204,34 @@ def _render_status(suggestion, rate_form, status_code: int = 200):
         replies=replies,
         messages=db.session.scalars(notifications.for_resident(suggestion)).all(),
         rate_form=rate_form if can_rate else None,
+        after_rating=after_rating(suggestion),
     ), status_code
+
+
+def after_rating(suggestion) -> str:
+    """What happens next after the resident's rating, in the resident's words; empty when there is nothing to say."""
+    if suggestion.resident_rating != Satisfaction.DISSATISFIED:
+        return ""
+    status = suggestion.status
+    if status == Status.CALLBACK_PENDING:
+        if not suggestion.has_phone:
+            return "您对答复不满意。您没有留下电话，工作人员将根据您填写的意见决定是否转承办部门重新办理，结果会显示在本页。"
+        due = f"在 {format_time(suggestion.callback_due_at)} 前" if suggestion.callback_due_at else "近期"
+        return (
+            f"您对答复不满意。12345热线将{due}回访您，听取您的具体意见；"
+            "需要重新办理的，将转承办部门重新办理，新的答复会显示在本页。"
+        )
+    if status == Status.REPLIED:
+        return "您对答复不满意。答复正在由民心办审核，审核后12345热线将回访您、听取您的意见，需要时转承办部门重新办理。"
+    if status in (Status.REDO, Status.IN_PROGRESS, Status.SIGNED):
+        return "您对答复不满意，本件已转承办部门重新办理，新的答复会显示在本页。"
+    if status == Status.MERGED:
+        if suggestion.has_phone and suggestion.callback_result is None:
+            return "您对答复不满意。您的建议与同类建议合并办理，12345热线回访时将听取您的意见。"
+        return "您对答复不满意。您的意见已记录，民心办将在同类建议的后续办理中参考。"
+    if status == Status.CLOSED:
+        return "您对答复不满意。回访已完成，本件已办结；如有新的情况，欢迎再次提出建议或拨打12345。"
+    return ""
 
 
 @bp.route("/track/<code>/rate", methods=["POST"])

@@ -55,12 +55,16 @@ def delete_time_limit(row: TimeLimit) -> None:
     db.session.flush()
 
 
-def set_calendar_day(day: date, is_workday: bool, note: str) -> CalendarDay:
-    row = db.session.get(CalendarDay, day) or CalendarDay(day=day)
-    row.is_workday, row.note = is_workday, note or ""
-    db.session.add(row)
+def set_calendar_days(days: list[date], is_workday: bool, note: str) -> list[CalendarDay]:
+    """Mark each of ``days`` as a holiday or a working day, replacing what was entered for it before."""
+    rows = []
+    for day in days:
+        row = db.session.get(CalendarDay, day) or CalendarDay(day=day)
+        row.is_workday, row.note = is_workday, note or ""
+        db.session.add(row)
+        rows.append(row)
     db.session.flush()
-    return row
+    return rows
 
 
 def delete_calendar_day(row: CalendarDay) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_login import current_user
 
 from suggestions import clock
+from suggestions.forms.fields import BODY_MAX, BODY_MIN, TITLE_MAX
 from suggestions.workflow import (
     PUBLIC_STATUS_LABELS,
     STATUS_LABELS,
@@ -63,6 +64,28 @@ def deadline_of(suggestion) -> str | None:
     return deadline_state(suggestion.due_at, clock.now(), soon)
 
 
+# What the due date of an item's current step is called on queue pages.
+DUE_LABELS = {
+    Status.NEEDS_TRIAGE: "分拨",
+    Status.RETURNED: "分拨",
+    Status.DISPATCHED: "签收",
+    Status.SIGNED: "答复",
+    Status.IN_PROGRESS: "答复",
+    Status.REDO: "答复",
+    Status.EXTENSION_PENDING: "答复",
+    Status.REPLIED: "审核",
+    Status.CALLBACK_PENDING: "回访",
+}
+
+
+ELDER_COOKIE = "jdz_display"
+
+
+def elder_mode() -> bool:
+    """Whether this browser chose 长辈版 (large text, high contrast); see views/display.py."""
+    return request.cookies.get(ELDER_COOKIE) == "elder"
+
+
 def percent(value: float | None) -> str:
     return f"{value:.0%}" if value is not None else "—"
 
@@ -107,6 +130,12 @@ def init_app(app: Flask) -> None:
         domain_source_label=domain_source_label,
         percent=percent,
     )
-    app.jinja_env.globals.update(navigation=navigation, deadline_of=deadline_of)
+    app.jinja_env.globals.update(
+        navigation=navigation,
+        deadline_of=deadline_of,
+        limits={"title": TITLE_MAX, "body": BODY_MAX, "body_min": BODY_MIN},
+        due_labels=DUE_LABELS,
+        elder_mode=elder_mode,
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

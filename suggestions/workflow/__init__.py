@@ -24,6 +24,7 @@ from suggestions.workflow.states import (
     Urgency,
 )
 from suggestions.workflow.transitions import (
+    PREVIOUS_STATE,
     RESIDENT,
     SYSTEM,
     TRANSITIONS,
@@ -39,6 +40,7 @@ from suggestions.workflow.transitions import (
 )
 
 __all__ = [
+    "PREVIOUS_STATE",
     "DEPARTMENT_STATUSES",
     "FED_ADOPTIONS",
     "LINKED_ADOPTIONS",

@@ -15,10 +15,13 @@ from suggestions.workflow.workdays import WorkdayCalendar, load_calendar
 
 # Used when the time_limits table has no row for a step (the project's defaults, see ../shared/docs/domain.md).
 DEFAULT_LIMITS = {
+    # The receipt promises residents manual dispatch within 1 working day; review is the office's own step.
+    Step.TRIAGE: (1, TimeUnit.WORKING_DAYS),
     Step.SIGN: (1, TimeUnit.WORKING_DAYS),
     Step.RETURN: (1, TimeUnit.WORKING_DAYS),
     Step.FIRST_REPLY: (5, TimeUnit.WORKING_DAYS),
     Step.REPLY: (15, TimeUnit.WORKING_DAYS),
+    Step.REVIEW: (1, TimeUnit.WORKING_DAYS),
     Step.CALLBACK: (1, TimeUnit.WORKING_DAYS),
 }
 END_OF_DAY = time(23, 59, 59)
@@ -100,9 +103,26 @@ def start_department_clock(suggestion: Suggestion, now: datetime) -> None:
     suggestion.callback_due_at = None
 
 
+# States the campaign office holds, with the step whose clock runs there and the column it is kept in.
+OFFICE_STEPS = {
+    Status.NEEDS_TRIAGE: (Step.TRIAGE, "triage_due_at"),
+    Status.RETURNED: (Step.TRIAGE, "triage_due_at"),
+    Status.REPLIED: (Step.REVIEW, "review_due_at"),
+}
+
+
+def start_office_clock(suggestion: Suggestion, now: datetime) -> None:
+    """Start the campaign office's clock when an item comes to it (manual dispatch, a return, a reply to review)."""
+    step = OFFICE_STEPS.get(suggestion.status)
+    if step is not None:
+        setattr(suggestion, step[1], DeadlinePlanner(suggestion, now).due(step[0]))
+
+
 def current_due(suggestion: Suggestion) -> datetime | None:
     """The due date of the step the item is at now; None when no clock runs."""
     status = suggestion.status
+    if status in OFFICE_STEPS:
+        return getattr(suggestion, OFFICE_STEPS[status][1])
     if status == Status.DISPATCHED:
         return suggestion.sign_due_at
     if status in (Status.SIGNED, Status.IN_PROGRESS, Status.REDO, Status.EXTENSION_PENDING):

@@ -103,19 +103,23 @@ class Urgency(StrEnum):
 class Step(StrEnum):
     """Steps with a time limit."""
 
+    TRIAGE = "triage"
     SIGN = "sign"
     RETURN = "return"
     FIRST_REPLY = "first_reply"
     REPLY = "reply"
+    REVIEW = "review"
     CALLBACK = "callback"
 
     @property
     def label(self) -> str:
         return {
+            Step.TRIAGE: "人工分拨",
             Step.SIGN: "签收",
             Step.RETURN: "退单",
             Step.FIRST_REPLY: "首次答复",
             Step.REPLY: "答复",
+            Step.REVIEW: "审核答复",
             Step.CALLBACK: "回访",
         }[self]
 

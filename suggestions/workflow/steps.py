@@ -28,8 +28,9 @@ import sqlalchemy as sa
 from suggestions import clock
 from suggestions.extensions import db
 from suggestions.models import Category, Department, StaffUser, Suggestion, SuggestionEvent
-from suggestions.workflow.deadlines import current_due, start_department_clock
-from suggestions.workflow.transitions import Action, check_transition
+from suggestions.workflow.deadlines import current_due, start_department_clock, start_office_clock
+from suggestions.workflow.states import OPEN_STATUSES, Status
+from suggestions.workflow.transitions import PREVIOUS_STATE, Action, InvalidTransition, check_transition
 
 Actor = StaffUser | str  # a staff user, or transitions.RESIDENT / transitions.SYSTEM
 
@@ -72,16 +73,20 @@ def transition(
     details: dict | None = None,
     now: datetime | None = None,
     release_department: bool = False,
+    restore: Status | None = None,
 ) -> Iterator[SuggestionEvent]:
     """Apply ``action`` to ``suggestion`` as the table allows and record it; see the module docstring.
 
     ``department`` moves the item there (its assignee is cleared if the department changes);
-    ``release_department`` takes it away from its department (a return).
+    ``release_department`` takes it away from its department (a return); ``restore`` is the open state an
+    undoing step (target ``PREVIOUS_STATE``) returns the item to.
 
     :raise WorkflowError: if the table does not allow it; nothing is changed then.
     """
     now = now or clock.now()
     rule = check_transition(action, suggestion.status, actor_kind(actor), reason or "")
+    if rule.target == PREVIOUS_STATE and restore not in OPEN_STATUSES:
+        raise InvalidTransition(f"「{rule.label}」找不到可以恢复的办理状态。")
     session = db.session
     before = _snapshot(suggestion)
     previous_status, previous_department = suggestion.status, suggestion.department
@@ -94,8 +99,11 @@ def transition(
     elif release_department:
         suggestion.assignee = None
         suggestion.department = None
-    if rule.target is not None:
+    if rule.target == PREVIOUS_STATE:
+        suggestion.status = restore
+    elif rule.target is not None:
         suggestion.status = rule.target
+    entered = suggestion.status
     event = SuggestionEvent(
         suggestion=suggestion,
         action=action,
@@ -117,6 +125,9 @@ def transition(
             yield event
             if action in DISPATCHING:
                 start_department_clock(suggestion, now)
+            if suggestion.status != previous_status and suggestion.status == entered:
+                # This step (not one nested in it, which starts its own) brought the item to its state.
+                start_office_clock(suggestion, now)
             suggestion.due_at = current_due(suggestion)
     finally:
         session.info[_DEPTH] = depth

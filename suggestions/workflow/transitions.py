@@ -13,8 +13,10 @@ The lifecycle follows the 12345 work order (see ../shared/docs/domain.md)::
     已答复 ──send_back ⟂──▶ 办理中                              (审核退回)
     待回访 ──callback 不满意 ⟂──▶ 重办 ──start──▶ 办理中 / ──reply──▶ 已答复
     待回访 ──callback 未联系上──▶ 待回访 (×3 ──close_unreachable──▶ 已办结)
+    已办结 ──resident_dissatisfied──▶ 待回访                    (the resident rates 不满意 online; the callback decides 重办)
     已答复 ──close_without_callback──▶ 已办结                   (no phone to call back)
     any open state ──merge ⟂──▶ 已并单 (the merged item keeps its own callback and rating)
+    已并单 ──unmerge ⟂──▶ the state it was merged from              (a merge undone, recorded)
 
 Actions that are recorded without a change of state share the table: notes,
 interim replies, assignment, route corrections, contact reveals ⟂, resident
@@ -65,7 +67,9 @@ class Action(StrEnum):
     CALLBACK_DISSATISFIED = "callback_dissatisfied"
     CALLBACK_UNREACHABLE = "callback_unreachable"
     CLOSE_UNREACHABLE = "close_unreachable"
+    RESIDENT_DISSATISFIED = "resident_dissatisfied"
     MERGE = "merge"
+    UNMERGE = "unmerge"
     # recorded without a change of state
     ASSIGN = "assign"
     NOTE = "note"
@@ -87,15 +91,18 @@ class Action(StrEnum):
 # Who may take an action: staff roles, the resident, or the system itself (routing, timers).
 SYSTEM = "system"
 RESIDENT = "resident"
+# A target meaning "back to the state the undone step left": an undone merge returns the item to where it was.
+PREVIOUS_STATE = "previous"
 
 
 @dataclass(frozen=True)
 class Transition:
-    """One row of the table; ``target`` None means the action is recorded but the state stays."""
+    """One row of the table; ``target`` None means the action is recorded but the state stays, and
+    ``PREVIOUS_STATE`` that the step names the (open) state to return to."""
 
     action: Action
     sources: frozenset[Status | None]
-    target: Status | None
+    target: Status | str | None
     actors: frozenset[str]
     label: str
     reason_required: bool = False
@@ -137,7 +144,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.CALLBACK_DISSATISFIED, [S.CALLBACK_PENDING], S.REDO, [_P, _D, _A], "回访不满意，转重办", True),
     _t(Action.CALLBACK_UNREACHABLE, [S.CALLBACK_PENDING], None, [_P, _D, _A], "回访未联系上"),
     _t(Action.CLOSE_UNREACHABLE, [S.CALLBACK_PENDING], S.CLOSED, [SYSTEM], "多次未联系上，办结"),
+    # An online 不满意 after closing goes the hotline's way: a callback, which may send the item to 重办.
+    _t(Action.RESIDENT_DISSATISFIED, [S.CLOSED], S.CALLBACK_PENDING, [RESIDENT], "市民网上评价不满意，转回访"),
     _t(Action.MERGE, OPEN_STATUSES, S.MERGED, [_D, _A], "并单", True),
+    _t(Action.UNMERGE, [S.MERGED], PREVIOUS_STATE, [_D, _A], "撤销并单", True),
     # recorded without a change of state
     _t(Action.ASSIGN, DEPARTMENT_STATUSES, None, [_O, _D, _A], "指派承办人"),
     _t(Action.NOTE, _EVERY, None, _STAFF, "内部备注"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -64,6 +65,41 @@ def package_covers(year: int) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+# The package names holidays in English; administrators read the names the State Council's notices use.
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day, Mid-autumn Festival": "国庆节、中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+@dataclass
+class HolidayBlock:
+    """One holiday of a year as the package knows it: the days off and the weekend days worked instead."""
+
+    name: str
+    days_off: list[date] = field(default_factory=list)
+    make_up_days: list[date] = field(default_factory=list)
+
+
+def package_holidays(year: int) -> list[HolidayBlock]:
+    """The statutory holidays and 调休 make-up working days the ``chinesecalendar`` package has for ``year``."""
+    blocks: dict[str, HolidayBlock] = {}
+    for source, attribute in ((chinese_calendar.holidays, "days_off"), (chinese_calendar.workdays, "make_up_days")):
+        for day, english in sorted(source.items()):
+            if day.year != year or english is None:
+                continue
+            name = HOLIDAY_NAMES.get(english, english)
+            getattr(blocks.setdefault(name, HolidayBlock(name)), attribute).append(day)
+    return sorted(blocks.values(), key=lambda block: min(block.days_off or block.make_up_days))
 
 
 def load_calendar(start: date, days: int = 120) -> WorkdayCalendar:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from suggestions.seed import reference_data as seeding
 from tests import factories
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database_uri, make_config
 
+BIN = Path(sys.executable).parent
+DEMO_DATA = ROOT.parent / "shared" / "data" / "tipdm2020c_attachment3_unlabelled_messages.csv"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -130,6 +133,69 @@ def _wait_until_serving(base_url: str, server: subprocess.Popen, timeout: float 
     raise RuntimeError("gunicorn did not start in time")
 
 
+def _flask(env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory, tiny_model_path):
+    """`make run` on a fresh database, shared by the tests that need demo data: yield (base url, {role: password}).
+
+    As `make run` does it: `flask db upgrade`, `flask suggestions setup --demo` (demo accounts with the passwords
+    it prints, 300 real messages moved along the workflow), then gunicorn in the project folder (so gunicorn.conf.py
+    applies) with FLASK_CLASSIFIER_PRELOAD and an access log.  Only the model (the tiny test model) and the
+    workers (2, not 3) differ.
+    """
+    if not DEMO_DATA.is_file():
+        pytest.fail(f"{DEMO_DATA} is missing: the crawl runs on make run's demo data (../shared/data)")
+    tmp = tmp_path_factory.mktemp("crawl")
+    env = {
+        **os.environ,
+        **TEST_SECRETS,
+        "DATABASE_URL": fresh_database_uri(tmp),
+        "CLASSIFIER_MODEL_PATH": str(tiny_model_path),
+        "CLASSIFIER_DATA_DIR": str(DEMO_DATA.parent),
+        "CONFIDENCE_THRESHOLD": "0.5",
+        "INSTANCE_PATH": str(tmp),
+    }
+    started = time.monotonic()
+    _flask(env, "db", "upgrade")
+    printed = _flask(env, "suggestions", "setup", "--demo")
+    print(f"\ndemo site set up in {time.monotonic() - started:.1f} s")
+    assert "loaded 300 demo suggestions" in printed
+    accounts = {username: password for username, password in re.findall(r"login: (\S+)\s+password: (\S+)", printed)}
+    port = _free_port()
+    log = (tmp / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env={**env, "FLASK_CLASSIFIER_PRELOAD": "true"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base_url, server)
+        yield base_url, accounts
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -162,5 +228,5 @@ def login(page, base_url: str, username: str) -> None:
     page.goto(base_url + "/login")
     page.fill("#username", username)
     page.fill("#password", factories.STAFF_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # not the header's 长辈版 switch
     page.wait_for_load_state()

@@ -19,6 +19,8 @@ def test_operator_enters_a_call_with_the_keyboard_only(live_server, desk_page):
     keyboard = page.keyboard
     keyboard.type("13912345678")
     keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "phone_withheld"  # 不愿留号, left unticked
+    keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "district"
     keyboard.type("03")  # numbered districts: 03 = 河西区
     keyboard.press("Tab")

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from suggestions.extensions import db
-from suggestions.models import Campaign, Category, Department, District, StaffUser, Suggestion
+from suggestions.models import Campaign, Category, Department, District, Reply, StaffUser, Suggestion
 from suggestions.workflow import Channel, Status
 from tests import factories
 from tests.conftest import ROOT
@@ -69,6 +69,9 @@ def test_setup_loads_real_demo_messages_through_intake_once(runner, app):
     assert (max(times) - min(times)).days >= 20
     again = runner.invoke(args=["suggestions", "setup", "--demo"])
     assert "demo skipped" in again.output and count(Suggestion) == 300
+    # Issue 16.3: demo replies are complete answers, never a template with （请填写…） left in.
+    replies = db.session.scalars(sa.select(Reply.body)).all()
+    assert len(set(replies)) >= 3 and not [body for body in replies if "请填写" in body]
 
 
 def test_setup_without_demo_and_missing_data_still_works(runner, app, tmp_path):

@@ -34,8 +34,11 @@ def test_a_dispatched_suggestion_needs_a_department(seeded):
     db.session.rollback()
 
 
-def test_a_hotline_suggestion_needs_a_phone(seeded):
-    db.session.add(bare_suggestion(channel=Channel.HOTLINE))
+def test_a_hotline_caller_may_withhold_the_number_but_then_no_number_is_stored(seeded):
+    """Issue 16.9: 12345 takes calls from callers who give no number; the flag must not contradict the data."""
+    db.session.add(bare_suggestion(channel=Channel.HOTLINE, phone_withheld=True))
+    db.session.flush()
+    db.session.add(bare_suggestion(channel=Channel.HOTLINE, phone_withheld=True, phone_ciphertext="token"))
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()

@@ -48,7 +48,7 @@
     }
     output.appendChild(list);
     renderBriefs("该来电号码此前的建议", data.earlier_calls);
-    renderBriefs("近期相似建议（可能重复）", data.similar);
+    renderBriefs("可能重复的建议（按相似度排序）", data.similar);
   }
 
   function renderBriefs(heading, items) {
@@ -62,7 +62,8 @@
       link.target = "_blank";
       link.rel = "noopener";
       li.appendChild(link);
-      li.appendChild(document.createTextNode(" " + item.title + " · " + item.status + (item.department ? " · " + item.department : "") + " · " + item.received));
+      var similarity = item.similarity === undefined ? "" : "相似度 " + percent(item.similarity) + " · ";
+      li.appendChild(document.createTextNode(" " + similarity + item.title + " · " + item.status + (item.department ? " · " + item.department : "") + " · " + item.received));
       list.appendChild(li);
     });
     output.appendChild(list);

@@ -16,7 +16,7 @@ from suggestions.views.triage.visibility import category_choices
 from suggestions.web import settings_admin as admin_services
 from suggestions.web.login import role_required
 from suggestions.workflow import Role, Step, TimeUnit, Urgency
-from suggestions.workflow.workdays import package_covers
+from suggestions.workflow.workdays import package_covers, package_holidays
 
 
 def _limit_form() -> TimeLimitForm:
@@ -62,10 +62,14 @@ def calendar():
     form = CalendarDayForm()
     year = request.args.get("year", type=int) or clock.local_today().year
     if form.validate_on_submit():
-        admin_services.set_calendar_day(form.day.data, form.is_workday.data == "1", form.note.data)
+        days = form.days()
+        admin_services.set_calendar_days(days, form.is_workday.data == "1", form.note.data)
         db.session.commit()
-        flash(f"{form.day.data:%Y-%m-%d} 已保存。", "success")
-        return redirect(url_for(".calendar", year=form.day.data.year), 303)
+        if len(days) == 1:
+            flash(f"{days[0]:%Y-%m-%d} 已保存。", "success")
+        else:
+            flash(f"{days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}（{len(days)} 天）已保存。", "success")
+        return redirect(url_for(".calendar", year=days[0].year), 303)
     rows = db.session.scalars(
         sa.select(CalendarDay)
         .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
@@ -77,6 +81,7 @@ def calendar():
         rows=rows,
         year=year,
         covered=package_covers(year),
+        holidays=package_holidays(year),
         delete_form=ActionForm(),
     ), 400 if form.errors else 200
 

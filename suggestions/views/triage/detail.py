@@ -11,6 +11,7 @@ from flask_login import current_user
 from suggestions import casework
 from suggestions.extensions import db
 from suggestions.insight import queues
+from suggestions.insight.similarity import similar_suggestions
 from suggestions.models import ReplyTemplate, Suggestion
 from suggestions.routing.handlers import stored_candidates
 from suggestions.views.common import active_categories, active_departments
@@ -39,14 +40,15 @@ def reply_templates(suggestion: Suggestion) -> list[ReplyTemplate]:
 
 
 def related(suggestion: Suggestion) -> tuple[list, list]:
-    """Similar recent items and the same caller's earlier ones, for staff outside the departments."""
+    """Similar recent items (most similar first, with their score) and the same caller's earlier ones, for staff
+    outside the departments."""
     if current_user.role == Role.OFFICER:
         return [], []
     words = queues.key_words(
         [word for word, _ in suggestion.prediction_explanation or []], suggestion.title or suggestion.body[:60]
     )
     since = suggestion.received_at - timedelta(days=SIMILAR_DAYS)
-    similar = db.session.scalars(queues.similar_suggestions(words, exclude_id=suggestion.id, since=since)).all()
+    similar = similar_suggestions(f"{suggestion.title} {suggestion.body}", words, exclude_id=suggestion.id, since=since)
     earlier = (
         db.session.scalars(queues.earlier_calls(suggestion.phone_hash, exclude_id=suggestion.id)).all()
         if suggestion.phone_hash

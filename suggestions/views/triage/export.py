@@ -71,13 +71,16 @@ def _rows(items, unmasked: bool):
         ]
 
 
-def _csv_response(items, unmasked: bool, filename: str) -> Response:
+def _csv_response(rows: list[list], filename: str) -> Response:
+    """Stream rows that were read before the request committed: after the commit the ORM objects are expired
+    and, under gunicorn, no longer bound to a session (the crawl test found the 500 this used to give)."""
+
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
         writer.writerow(HEADER)
-        for row in _rows(items, unmasked):
+        for row in rows:
             writer.writerow(row)
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()
@@ -100,10 +103,10 @@ def _selected():
 @role_required(*STAFF)
 def export_masked():
     """The current queue, filters applied, with names and phone numbers masked."""
-    items = _selected()
-    record_audit(current_user, "export", details={"rows": len(items), "filters": dict(request.args)})
+    rows = list(_rows(_selected(), unmasked=False))
+    record_audit(current_user, "export", details={"rows": len(rows), "filters": dict(request.args)})
     db.session.commit()
-    return _csv_response(items, unmasked=False, filename="jindianzi-export.csv")
+    return _csv_response(rows, filename="jindianzi-export.csv")
 
 
 @bp.route("/queue/export-unmasked.csv", methods=["POST"])
@@ -116,12 +119,12 @@ def export_unmasked():
         return redirect(url_for(".queue", **request.args), 303)
     if current_user.role != Role.ADMIN:
         abort(403)
-    items = _selected()
+    rows = list(_rows(_selected(), unmasked=True))
     record_audit(
         current_user,
         "export_unmasked",
         reason=form.reason.data,
-        details={"rows": len(items), "filters": dict(request.args)},
+        details={"rows": len(rows), "filters": dict(request.args)},
     )
     db.session.commit()
-    return _csv_response(items, unmasked=True, filename="jindianzi-export-unmasked.csv")
+    return _csv_response(rows, filename="jindianzi-export-unmasked.csv")

@@ -12,6 +12,7 @@ from suggestions.campaign import taxonomy
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterForm
 from suggestions.insight import queues
+from suggestions.privacy.vault import is_phone, normalize_phone
 from suggestions.routing.handlers import stored_candidates
 from suggestions.views.common import active_categories, active_departments, district_choices, phone_vault
 from suggestions.views.triage import bp
@@ -30,8 +31,15 @@ def due_soon_window() -> timedelta:
     return timedelta(hours=current_app.config["DUE_SOON_HOURS"])
 
 
+def default_sort() -> str:
+    """Officers work against deadlines: their queue starts with what is due first; others see arrival order."""
+    return "due" if current_user.role == Role.OFFICER else "received"
+
+
 def _filter_form() -> QueueFilterForm:
     form = QueueFilterForm(request.args)
+    if not request.args.get("sort"):
+        form.sort.data = default_sort()
     form.status.choices = [("", "全部在办")] + [(s.value, label) for s, label in STATUS_LABELS.items()]
     form.category.choices = category_choices("全部")
     form.district.choices = district_choices(placeholder="全部")
@@ -50,11 +58,11 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
     data = form.data if form.validate() else {}
     assignee = data.get("assignee") or ""
     search = (data.get("q") or "").strip()
-    digits = "".join(ch for ch in search if ch.isdigit())
+    number = normalize_phone(search)
     phone_hash = None
-    if len(digits) == 11 and current_user.role != Role.OFFICER:
-        # Operators find earlier calls by number without the number being stored in clear.
-        phone_hash, search = phone_vault().phone_hash(digits), ""
+    if is_phone(number) and current_user.role != Role.OFFICER:
+        # Operators find earlier calls by number (mobile or landline) without the number being stored in clear.
+        phone_hash, search = phone_vault().phone_hash(number), ""
     return queues.QueueFilter(
         department_id=current_user.department_id if current_user.role == Role.OFFICER else data.get("department"),
         statuses=[Status(data["status"])] if data.get("status") else [],
@@ -70,7 +78,7 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
         received_to=data.get("received_to"),
         search=search,
         phone_hash=phone_hash,
-        sort=data.get("sort") or "received",
+        sort=data.get("sort") or default_sort(),
     )
 
 
@@ -110,6 +118,11 @@ def work_queue(name: str):
         categories={c.code: c for c in active_categories()},
         departments=departments,
         candidates={s.id: stored_candidates(s, by_id) for s in page.items} if name == "triage" else {},
+        replies={
+            r.suggestion_id: r for r in db.session.scalars(queues.latest_final_replies([s.id for s in page.items]))
+        }
+        if name == "review"
+        else {},
         model_problem=current_app.extensions["classifier"].current_problem() if name == "triage" else None,
     )
 

@@ -21,6 +21,7 @@ from suggestions import campaign, casework, forms, routing
 from suggestions.campaign.adoption import Publication
 from suggestions.extensions import db
 from suggestions.insight import queues
+from suggestions.insight.similarity import bigrams, similarity
 from suggestions.models import CampaignDomain, Category, Department, Project, StaffUser, Suggestion
 from suggestions.privacy import disclosure
 from suggestions.routing.decision import RouteDecision
@@ -113,13 +114,20 @@ def _prepare_correct(f, s) -> None:
     f.domain.choices = domain_choices(suggestion_taxonomy(s), "不变")
 
 
-def _merge(s, f, user) -> str:
+def _merge(s, f, user):
+    """First show both items and ask to confirm (the page posts back with ``confirmed``); then merge."""
     query = queues.by_tracking_code(f.master_code.data)
     master = db.session.scalar(query) if query is not None else None
     if master is None:
         raise WorkflowError("找不到该追踪码对应的工单。")
+    if f.confirmed.data != "yes":
+        casework.check_merge(s, master)
+        text = f"{s.title} {s.body}"
+        score = similarity(bigrams(text), bigrams(f"{master.title} {master.body}"))
+        page = render_template("triage/merge_confirm.html", suggestion=s, master=master, form=f, score=score)
+        return current_app.make_response(page)
     casework.merge(s, master, actor=user, reason=f.reason.data)
-    return f"已并入 {master.tracking_code}，市民仍可在自己的追踪页看到答复。"
+    return f"已并入 {master.tracking_code}，市民仍可在自己的追踪页看到答复。如并错，可在本件页面「撤销并单」。"
 
 
 def _adoption(s, f, user) -> str:
@@ -348,6 +356,19 @@ ACTIONS: tuple[StaffAction, ...] = (
         _merge,
         hint="重复建议并入主件；市民仍能看到答复并接受回访。",
         collapsed=True,
+    ),
+    StaffAction(
+        "unmerge",
+        "撤销并单",
+        (Action.UNMERGE,),
+        forms.ReasonForm,
+        _says(
+            lambda s: f"已撤销并单，{s.tracking_code} 回到「{s.status.label}」，按原流程办理。",
+            lambda s, f, u: casework.unmerge(s, actor=u, reason=f.reason.data),
+        ),
+        hint="并错时使用：本件回到并单前的状态和承办部门，撤销会记入办理记录。",
+        collapsed=True,
+        offered=lambda s, u: s.callback_result is None,
     ),
     StaffAction(
         "reject",

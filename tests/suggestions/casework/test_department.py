@@ -50,7 +50,8 @@ def test_return_needs_a_reason_and_goes_back_to_the_campaign_office(housing_item
     casework.return_item(suggestion, actor=staff["officer"], reason="属于规划部门职责")
     assert suggestion.status == Status.RETURNED
     assert suggestion.return_count == 1
-    assert suggestion.due_at is None
+    # Back with the campaign office, whose clock runs now: manual dispatch within 1 working day (issue 16.8).
+    assert suggestion.triage_due_at is not None and suggestion.due_at == suggestion.triage_due_at
 
 
 def test_return_after_the_window_is_refused(housing_item, staff):
@@ -98,12 +99,12 @@ def test_interim_reply_meets_the_first_reply_limit(housing_item, staff):
     assert suggestion.status == Status.SIGNED
 
 
-def test_reply_publishes_the_answer_and_stops_the_department_clock(housing_item, staff):
+def test_reply_publishes_the_answer_and_starts_the_review_clock(housing_item, staff):
     suggestion = housing_item(Status.IN_PROGRESS)
     reply = casework.reply(suggestion, "经研究，已纳入明年计划。", actor=staff["officer"])
     assert reply.is_final and reply.department_id == suggestion.department_id
     assert suggestion.status == Status.REPLIED and suggestion.replied_at
-    assert suggestion.due_at is None
+    assert suggestion.review_due_at is not None and suggestion.due_at == suggestion.review_due_at
 
 
 def test_reply_from_dispatched_is_illegal_and_changes_nothing(housing_item, staff):

@@ -111,6 +111,35 @@ class TestResidentRating:
         assert child.resident_rating == Satisfaction.SATISFIED
 
 
+class TestOnlineDissatisfaction:
+    """Issue 16.4: an online 不满意 takes the hotline's callback/redo path."""
+
+    def test_a_closed_item_reopens_for_a_callback_that_can_send_it_to_redo(self, housing_item, staff):
+        suggestion = housing_item(Status.CLOSED)
+        casework.rate(suggestion, "dissatisfied", comment="电梯至今没有动工")
+        assert suggestion.status == Status.CALLBACK_PENDING
+        assert suggestion.closed_at is None and suggestion.callback_result is None
+        assert suggestion.callback_due_at and suggestion.due_at == suggestion.callback_due_at
+        event = events_of(suggestion)[-1]
+        assert event.action == Action.RESIDENT_DISSATISFIED and event.actor_kind == "resident"
+        assert (event.from_status, event.to_status) == (Status.CLOSED, Status.CALLBACK_PENDING)
+        assert event.reason == "电梯至今没有动工"
+        casework.record_callback(suggestion, "dissatisfied", actor=staff["operator"], note="市民要求尽快开工")
+        assert suggestion.status == Status.REDO
+
+    def test_while_waiting_for_review_the_rating_brings_a_callback_even_without_a_phone(self, housing_item, staff):
+        suggestion = housing_item(Status.REPLIED, phone=None)
+        casework.rate(suggestion, "dissatisfied", comment="答复没有说明时间")
+        assert suggestion.status == Status.REPLIED
+        casework.approve_reply(suggestion, actor=staff["dispatcher"])
+        assert suggestion.status == Status.CALLBACK_PENDING
+
+    def test_a_satisfied_rating_changes_no_state(self, housing_item):
+        suggestion = housing_item(Status.CLOSED)
+        casework.rate(suggestion, "satisfied")
+        assert suggestion.status == Status.CLOSED and events_of(suggestion)[-1].action == Action.RATE
+
+
 class TestReveal:
     def test_reveal_returns_the_number_and_records_who_and_why(self, housing_item, staff, vault):
         suggestion = housing_item()

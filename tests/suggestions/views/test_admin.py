@@ -1,5 +1,7 @@
 """Admins edit the category -> department table in the UI."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -121,7 +123,35 @@ def test_calendar_days_are_added_for_uncovered_years(admin):
     assert response.status_code == 303
     assert not load_calendar(date(2099, 1, 1)).is_workday(date(2099, 1, 2))
     html = admin.get("/admin/calendar?year=2099").get_data(as_text=True)
-    assert "元旦" in html and "不在日历软件包内" in html
+    assert "元旦" in html and "尚未内置" in html
+
+
+def test_a_whole_holiday_is_entered_at_once_as_a_date_range(admin):
+    """Issue 16.11: the calendar took one date at a time."""
+    from datetime import date
+
+    from suggestions.workflow.workdays import load_calendar
+
+    data = {"day": "2099-01-28", "until": "2099-02-04", "is_workday": "0", "note": "春节"}
+    response = admin.post("/admin/calendar", data=data)
+    assert response.status_code == 303
+    calendar = load_calendar(date(2099, 1, 27))
+    assert [calendar.is_workday(date(2099, 1, 28) + timedelta(days=n)) for n in range(8)] == [False] * 8
+    assert calendar.is_workday(date(2099, 2, 5))  # a Thursday after the range
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2099-01-28 至 2099-02-04（8 天）已保存" in page
+    backwards = admin.post("/admin/calendar", data={**data, "until": "2099-01-01"})
+    assert backwards.status_code == 400 and "结束日期不能早于开始日期" in backwards.get_data(as_text=True)
+    too_long = admin.post("/admin/calendar", data={**data, "until": "2099-06-01"})
+    assert too_long.status_code == 400 and "一次最多录入 31 天" in too_long.get_data(as_text=True)
+
+
+def test_the_calendar_shows_the_holidays_it_already_knows(admin):
+    html = admin.get("/admin/calendar?year=2026").get_data(as_text=True)
+    known = html[html.index("2026年内置的节假日安排") :]
+    assert "国庆节" in known and "10月1日 至 10月7日，共 7 天" in known
+    assert "春节" in known and "2月14日（周六）" in known  # a make-up working day
+    assert "National Day" not in html
 
 
 def test_reply_templates_campaigns_projects_and_staff(admin):
@@ -266,3 +296,19 @@ def test_model_page_lists_versions_figures_and_correction_pairs(admin, staff, ap
     assert "低于现用模型" in html
     assert "交通运输" in html and "城乡建设" in html and "河西区人民政府" in html
     assert "现用模型" in html
+
+
+def test_the_model_page_speaks_to_administrators_in_chinese(admin, app, tmp_path):
+    """Issue 16.11: /admin/models showed English and a command line."""
+    html = admin.get("/admin/models").get_data(as_text=True)
+    assert "flask classifier" not in html and "<code>" not in html
+    assert "repeated stratified" not in html and "ECE" not in html
+    assert "联系运维人员" in html
+
+
+def test_evaluation_method_is_said_in_chinese():
+    from suggestions.views.admin.versions import evaluation_method
+
+    figures = {"scheme": "5x5 repeated stratified k-fold, seed 7; mean and population std over repeats", "n": 1086}
+    assert evaluation_method(figures) == "5 份轮流检验、重复 5 次，共 1,086 条已标注的留言"
+    assert evaluation_method({}) == ""

@@ -160,8 +160,10 @@ def test_operator_sends_the_call_to_manual_dispatch(operator_client):
     ("overrides", "message"),
     [
         ({"phone": ""}, "请填写来电号码"),
-        ({"phone": "110"}, "11位中国大陆手机号码"),
-        ({"body": "短"}, "应为 10–2000 个字"),
+        ({"phone": "110"}, "带区号的固定电话"),
+        ({"phone": "23456789"}, "固定电话请加区号"),
+        ({"phone": "0221234"}, "带区号的固定电话"),
+        ({"body": "短"}, "应为 10–5000 个字"),
         ({"called_at": "yesterday"}, "来电时间格式应为"),
         ({"called_at": "2099-01-01 09:00"}, "来电时间不能晚于现在"),
         ({"called_at": ""}, "请填写来电时间"),
@@ -175,3 +177,38 @@ def test_bad_call_input_gets_a_400_and_stores_nothing(operator_client, overrides
     if message:
         assert message in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Suggestion.id))) == 0
+
+
+class TestCallersWithoutAMobile:
+    """Issue 16.9: landline callers and callers who withhold the number could not be saved."""
+
+    @pytest.mark.parametrize(
+        ("typed", "stored", "masked"),
+        [("022-2345 6789", "02223456789", "022****6789"), ("(0316)1234567", "03161234567", "0316****4567")],
+    )
+    def test_a_landline_with_its_area_code_is_saved_and_matches_repeat_calls(
+        self, operator_client, app, typed, stored, masked
+    ):
+        assert operator_client.post("/hotline/new", data=call_data(phone=typed)).status_code == 303
+        suggestion = db.session.scalar(sa.select(Suggestion))
+        vault = app.extensions["phone_vault"]
+        assert suggestion.phone_masked == masked and vault.decrypt(suggestion.phone_ciphertext) == stored
+        assert suggestion.phone_hash == vault.phone_hash(stored)
+        found = operator_client.get("/queue", query_string={"q": typed}).get_data(as_text=True)
+        assert suggestion.tracking_code in found
+        preview = operator_client.post("/hotline/predict", data={"body": CALL, "phone": typed}).get_json()
+        assert [item["code"] for item in preview["earlier_calls"]] == [suggestion.tracking_code]
+
+    def test_a_caller_who_withholds_the_number_is_saved_without_one(self, operator_client):
+        data = call_data(phone="139 1234 5678", phone_withheld="y")  # typed before the caller declined
+        response = operator_client.post("/hotline/new", data=data)
+        assert response.status_code == 303
+        suggestion = db.session.scalar(sa.select(Suggestion))
+        assert suggestion.phone_withheld and suggestion.phone_ciphertext is None and suggestion.phone_hash is None
+        page = operator_client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "查询密钥" in page  # the caller can still open the tracking page
+
+    def test_the_form_offers_the_choice_and_wires_it_to_the_number(self, operator_client):
+        html = operator_client.get("/hotline/new").get_data(as_text=True)
+        box = re.search(r'<input[^>]*name="phone_withheld"[^>]*>', html).group(0)
+        assert 'data-disables="phone"' in box and "来电人不愿留号" in html

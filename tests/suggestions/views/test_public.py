@@ -94,8 +94,8 @@ def test_channel_cannot_be_forged_from_the_form(client, seeded):
     ("overrides", "message"),
     [
         ({"body": ""}, "请填写建议内容"),
-        ({"body": "太短了"}, "应为 10–2000 个字"),
-        ({"body": "长" * 2001}, "应为 10–2000 个字"),
+        ({"body": "太短了"}, "应为 10–5000 个字"),
+        ({"body": "长" * 5001}, "应为 10–5000 个字，当前 5001 个字"),
         ({"title": "题" * 51}, "最多 50 个字"),
         ({"district": ""}, "请选择所在区"),
         ({"district": "99999"}, "请从列表中选择"),
@@ -115,6 +115,34 @@ def test_bad_input_gets_a_4xx_with_a_message_and_stores_nothing(client, seeded, 
         assert message in html
     assert count() == 0
     assert count(SuggestionEvent) == 0
+
+
+def test_a_long_suggestion_is_stored_whole_and_the_receipt_says_so(client, seeded):
+    """Issue 16.2: a 5,000-character paste used to be cut to 2,000 by the page without a word."""
+    long_text = TRANSPORT_TEXT + "具体情况如下。" * ((5000 - len(TRANSPORT_TEXT)) // 7)
+    response = client.post("/", data=form_data(body=long_text))
+    assert response.status_code == 201
+    assert db.session.scalar(sa.select(Suggestion.body)) == long_text
+    assert f"您的建议全文（{len(long_text)} 字）已完整保存" in response.get_data(as_text=True)
+
+
+def test_a_too_long_suggestion_is_refused_with_every_character_kept(client, seeded):
+    too_long = TRANSPORT_TEXT + "长" * 5000
+    response = client.post("/", data=form_data(body=too_long))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f"当前 {len(too_long)} 个字" in html
+    assert too_long in html
+    assert count() == 0
+
+
+def test_the_form_does_not_let_the_browser_cut_a_paste(client, seeded):
+    """No maxlength on the text fields; the counter (data-limit) says how long the text may be."""
+    html = client.get("/").get_data(as_text=True)
+    body = re.search(r"<textarea[^>]*id=\"body\"[^>]*>", html).group(0)
+    assert "maxlength" not in body and 'data-limit="5000"' in body
+    title = re.search(r"<input[^>]*id=\"title\"[^>]*>", html).group(0)
+    assert "maxlength" not in title and 'data-limit="50"' in title
 
 
 def test_bad_input_keeps_what_the_resident_typed(client, seeded):
@@ -179,7 +207,8 @@ class TestTracking:
         assert "已受理" in html and "已转交承办部门" in html
         assert "自动派单" not in html and "待人工分拨" not in html
         assert "市交通运输委员会" in html
-        assert "138" not in html
+        # Not "138" alone: the random tracking code may contain those digits.
+        assert "13812345678" not in html and "138****5678" not in html
 
     def test_code_and_secret_work_for_anonymous_residents(self, app, seeded):
         html = app.test_client().post("/", data=form_data()).get_data(as_text=True)
@@ -248,6 +277,22 @@ class TestRatingAndMerged:
         assert suggestion.resident_rating == Satisfaction.BASICALLY_SATISFIED
         page = visitor.get(f"/track/{suggestion.tracking_code}").get_data(as_text=True)
         assert "您的评价" in page and "评价答复" not in page
+
+    def test_dissatisfied_online_reopens_a_closed_item_and_the_page_says_what_comes_next(self, app, housing_item):
+        """Issue 16.4: after 不满意 nothing happened and the resident was told nothing."""
+        suggestion = housing_item(Status.CLOSED)
+        visitor = app.test_client()
+        self.login_to_track(visitor, suggestion)
+        response = visitor.post(
+            f"/track/{suggestion.tracking_code}/rate", data={"rating": "dissatisfied", "comment": "问题没有解决"}
+        )
+        assert response.status_code == 303
+        db.session.refresh(suggestion)
+        assert suggestion.status == Status.CALLBACK_PENDING
+        page = visitor.get(f"/track/{suggestion.tracking_code}").get_data(as_text=True)
+        next_step = re.search(r'data-testid="after-rating">(.*?)</p>', page).group(1)
+        assert "12345热线将在" in next_step and "回访您" in next_step and "重新办理" in next_step
+        assert "已答复，待回访" in page
 
     def test_rating_needs_a_choice_and_proof_of_access(self, app, housing_item):
         suggestion = housing_item(Status.REPLIED)

@@ -135,9 +135,19 @@ def test_officers_cannot_open_the_callback_console(client, auth, staff):
     assert client.get("/work/callbacks").status_code == 403
 
 
-def test_dispatcher_merges_by_tracking_code(dispatcher, housing_item):
+def test_dispatcher_merges_by_tracking_code_after_confirming(dispatcher, housing_item):
+    """Issue 16.10: a merge took one click; now a page shows both items and asks to confirm."""
     master, duplicate = housing_item(), housing_item()
-    post(dispatcher, duplicate, "merge", master_code=master.tracking_code.lower(), reason="同一小区同一诉求")
+    asked = post(dispatcher, duplicate, "merge", master_code=master.tracking_code.lower(), reason="同一小区同一诉求")
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "确认并单" in page and master.tracking_code in page and 'name="merge-confirmed" value="yes"' in page
+    db.session.refresh(duplicate)
+    assert duplicate.status == Status.DISPATCHED and duplicate.merged_into_id is None
+    confirmed = post(
+        dispatcher, duplicate, "merge", master_code=master.tracking_code, reason="同一小区同一诉求", confirmed="yes"
+    )
+    assert confirmed.status_code == 303
     db.session.refresh(duplicate)
     assert duplicate.merged_into_id == master.id
     html = dispatcher.get(f"/suggestions/{master.id}").get_data(as_text=True)
@@ -228,14 +238,52 @@ def test_detail_lists_similar_items_and_the_callers_earlier_ones_with_one_click_
     ).suggestion
     html = dispatcher.get(f"/suggestions/{current.id}").get_data(as_text=True)
     assert "该来电号码此前的建议" in html and earlier.tracking_code in html
-    assert "近期相似建议" in html and twin.tracking_code in html
-    assert "将本件并入此件" in html
-    dispatcher.post(
-        f"/suggestions/{current.id}/merge",
-        data={"merge-master_code": twin.tracking_code, "merge-reason": f"与 {twin.tracking_code} 为重复诉求"},
-    )
+    assert "可能重复的建议" in html and twin.tracking_code in html
+    assert "将本件并入此件…" in html
+    data = {"merge-master_code": twin.tracking_code, "merge-reason": f"与 {twin.tracking_code} 为重复诉求"}
+    assert dispatcher.post(f"/suggestions/{current.id}/merge", data=data).status_code == 200  # the confirmation
+    dispatcher.post(f"/suggestions/{current.id}/merge", data={**data, "merge-confirmed": "yes"})
     db.session.refresh(current)
     assert current.merged_into_id == twin.id
+
+
+def test_a_merge_is_undone_back_to_the_state_before_it_with_an_event(dispatcher, housing_item):
+    master, duplicate = housing_item(), housing_item(Status.SIGNED)
+    post(dispatcher, duplicate, "merge", master_code=master.tracking_code, reason="重复", confirmed="yes")
+    db.session.refresh(duplicate)
+    assert duplicate.status == Status.MERGED
+    page = dispatcher.get(f"/suggestions/{duplicate.id}").get_data(as_text=True)
+    assert 'id="action-unmerge"' in page
+    assert post(dispatcher, duplicate, "unmerge", reason="并错了：不是同一小区").status_code == 303
+    db.session.refresh(duplicate)
+    assert duplicate.status == Status.SIGNED and duplicate.merged_into_id is None
+    assert duplicate.department.name == "市住房和城乡建设委员会"
+    event = events_of(duplicate)[-1]
+    assert event.action == Action.UNMERGE and (event.from_status, event.to_status) == (Status.MERGED, Status.SIGNED)
+    assert event.reason == "并错了：不是同一小区" and event.details["master_code"] == master.tracking_code
+    assert "并入本件的建议" not in dispatcher.get(f"/suggestions/{master.id}").get_data(as_text=True)
+
+
+def test_the_most_similar_item_comes_first_even_when_it_is_older(dispatcher, vault, seeded):
+    from datetime import timedelta
+
+    from suggestions import clock
+
+    housing = factories.category_coded("城乡建设")
+    old = clock.now() - timedelta(days=20)
+    text = "我们小区3号楼是老楼，没有电梯，老人上下楼很困难，希望政府支持加装电梯。"
+    twin = factories.submit(vault, category=housing, body=text.replace("希望", "建议"), received_at=old, now=old)
+    newer = [
+        factories.submit(vault, category=housing, body=f"小区{n}号楼电梯经常坏，物业不管，希望老人出行方便。")
+        for n in range(6)
+    ]
+    current = factories.submit(vault, category=housing, body=text).suggestion
+    html = dispatcher.get(f"/suggestions/{current.id}").get_data(as_text=True)
+    related = html[html.index("可能重复的建议") :]
+    assert twin.suggestion.tracking_code in related
+    assert related.index(twin.suggestion.tracking_code) < min(
+        related.index(r.suggestion.tracking_code) for r in newer if r.suggestion.tracking_code in related
+    )
 
 
 def test_officers_do_not_see_other_departments_items_as_related(officer, vault, seeded, housing_item):
@@ -262,3 +310,44 @@ def test_a_dispatcher_urges_and_the_officer_sees_it_on_the_item_and_in_the_queue
         False,
         [0, 1],
     )
+
+
+TEMPLATE_REPLY = (
+    "您好！感谢您的建议。经核实，目前已有相关政策规定：（请填写政策名称和要点）。具体办理方式为：（请填写）。"
+)
+
+
+@pytest.mark.parametrize("name", ["reply", "interim_reply"])
+def test_a_reply_with_a_template_placeholder_left_in_is_refused_at_the_field(officer, housing_item, name):
+    """Issue 16.3: unfilled （请填写…） reached residents' tracking pages."""
+    suggestion = housing_item(Status.IN_PROGRESS)
+    response = post(officer, suggestion, name, body=TEMPLATE_REPLY)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    error = re.search(rf'<p class="field__error" id="{name}-body-error">(.*?)</p>', html).group(1)
+    assert "「（请填写政策名称和要点）」" in error and "「（请填写）」" in error
+    assert TEMPLATE_REPLY in html  # the text is kept to finish
+    assert db.session.scalar(sa.select(sa.func.count(Reply.id))) == 0
+    filled = TEMPLATE_REPLY.replace("（请填写政策名称和要点）", "《天津市既有住宅加装电梯工作指导意见》").replace(
+        "（请填写）", "向所在街道提交申请"
+    )
+    assert post(officer, suggestion, name, body=filled).status_code == 303
+
+
+def test_the_service_refuses_a_placeholder_whatever_calls_it(housing_item, staff):
+    from suggestions import casework
+    from suggestions.workflow import WorkflowError
+
+    suggestion = housing_item(Status.IN_PROGRESS)
+    with pytest.raises(WorkflowError, match="请填写"):
+        casework.reply(suggestion, TEMPLATE_REPLY, actor=staff["officer"])
+
+
+def test_review_shows_the_reply_it_passes(dispatcher, housing_item):
+    suggestion = housing_item(Status.REPLIED)
+    reply = "经研究，已将您的建议纳入老旧小区改造计划。"
+    queue = dispatcher.get("/work/review").get_data(as_text=True)
+    assert reply in queue
+    page = dispatcher.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    panel = page[page.index('id="action-approve_reply"') :]
+    assert reply in panel[: panel.index("</form>")]

@@ -269,3 +269,50 @@ class TestFiltersAndSearch:
         third = officer.get("/queue?page=3").get_data(as_text=True)
         assert codes[0] in first and codes[4] not in first
         assert codes[4] in third and "第 3 / 3 页" in third
+
+
+class TestAgeAndDeadlines:
+    """Issue 16.8: every queue shows age and overdue state; the officer's queue starts with what is due first."""
+
+    def test_the_manual_queue_shows_the_1_working_day_dispatch_deadline_as_overdue(self, client, auth, staff, vault):
+        from datetime import timedelta
+
+        from suggestions import clock
+
+        old = clock.now() - timedelta(days=29)
+        waiting = factories.submit(
+            vault, category=factories.category_coded("环境保护"), confidence=0.2, received_at=old, now=old
+        ).suggestion
+        assert waiting.status == Status.NEEDS_TRIAGE and waiting.due_at == waiting.triage_due_at
+        assert waiting.due_at < old + timedelta(days=6)  # 1 working day, even across a weekend or a short holiday
+        auth.login(staff["dispatcher"])
+        html = client.get("/work/triage").get_data(as_text=True)
+        item = html[html.index(waiting.tracking_code) :]
+        head = item[: item.index("</header>")]
+        assert "受理于29天前" in head and "分拨期限" in head
+        assert 'class="badge badge--overdue"' in head and "超期2" in head  # 超期2x天
+
+    def test_the_review_queue_shows_its_deadline(self, client, auth, staff, housing_item):
+        suggestion = housing_item(Status.REPLIED)
+        assert suggestion.due_at == suggestion.review_due_at is not None
+        auth.login(staff["dispatcher"])
+        html = client.get("/work/review").get_data(as_text=True)
+        assert "审核期限" in html
+
+    def test_the_officers_queue_is_sorted_by_deadline_by_default(self, client, auth, staff, vault):
+        from datetime import timedelta
+
+        from suggestions import clock
+
+        housing = factories.category_coded("城乡建设")
+        newer_but_due_first = factories.submit(vault, category=housing).suggestion
+        older = factories.submit(vault, category=housing).suggestion
+        older.received_at = clock.now() - timedelta(days=2)
+        newer_but_due_first.due_at = clock.now() + timedelta(hours=2)
+        db.session.commit()
+        auth.login(staff["officer"])
+        html = client.get("/queue").get_data(as_text=True)
+        assert html.index(newer_but_due_first.tracking_code) < html.index(older.tracking_code)
+        assert '<option selected value="due">' in html
+        by_arrival = client.get("/queue?sort=received").get_data(as_text=True)
+        assert by_arrival.index(older.tracking_code) < by_arrival.index(newer_but_due_first.tracking_code)

@@ -17,6 +17,7 @@ from suggestions.models import Project, Suggestion
 from suggestions.privacy import disclosure
 from suggestions.routing.decision import RouteDecision
 from suggestions.workflow import (
+    PREVIOUS_STATE,
     RESIDENT,
     SYSTEM,
     TERMINAL_STATUSES,
@@ -254,6 +255,12 @@ EDGES = {
     },
     Action.REVEAL_TEXT: {S.DISPATCHED: ("dispatcher", None)},  # tests/suggestions/privacy covers sealed originals
     Action.ANONYMISE: {S.CLOSED: (SYSTEM, None)},  # tests/suggestions/privacy covers retention
+    Action.RESIDENT_DISSATISFIED: {
+        S.CLOSED: (RESIDENT, lambda s, u: casework.rate(s, "dissatisfied", comment="电梯至今没有动工"))
+    },
+    Action.UNMERGE: {
+        S.MERGED: ("dispatcher", lambda s, u: casework.unmerge(s, actor=u["dispatcher"], reason="并错了，不是同一诉求"))
+    },
     Action.URGE: {
         source: ("dispatcher", lambda s, u: casework.urge(s, actor=u["dispatcher"], note="请尽快签收"))
         for source in (S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.EXTENSION_PENDING)
@@ -275,10 +282,12 @@ def test_edge(item_in, staff, action, source, who, how):
     db.session.commit()
     rule = next(t for t in TRANSITIONS if t.action == action)
     db.session.refresh(item)
-    assert item.status == (rule.target or source)
+    # An undoing step returns the item to the state it came from (a merged item: the state it was merged in).
+    target = S.DISPATCHED if rule.target == PREVIOUS_STATE else rule.target
+    assert item.status == (target or source)
     new = [e for e in events_of(item) if e.id not in {b.id for b in before}]
     event = next(e for e in new if e.action == action)
-    assert (event.from_status, event.to_status) == (source, rule.target or source)
+    assert (event.from_status, event.to_status) == (source, target or source)
     if who in (SYSTEM, RESIDENT):
         assert event.actor_kind == who and event.actor_id is None
     else:
@@ -338,10 +347,13 @@ def test_an_urgency_change_on_dispatch_is_recorded(item_in, staff):
     assert events_of(item)[-1].details["changed"]["urgency"] == ["general", "utilities"]
 
 
-@pytest.mark.parametrize("status", sorted(TERMINAL_STATUSES))
-def test_closed_rejected_and_merged_items_never_change_state_again(status):
-    """Terminal states only collect records (notes, ratings, callbacks, adoption), never a new state."""
-    assert all(t.target is None for t in TRANSITIONS if status in t.sources)
+def test_terminal_states_have_no_way_out_but_the_two_undoings():
+    """Closed, rejected and merged items only collect records (notes, ratings, callbacks, adoption), except that a
+    resident's online 不满意 reopens a closed item for a callback and a merge can be undone (issue 16.4, 16.10)."""
+    ways_out = {
+        (t.action, status) for status in TERMINAL_STATUSES for t in TRANSITIONS if status in t.sources and t.target
+    }
+    assert ways_out == {(Action.RESIDENT_DISSATISFIED, Status.CLOSED), (Action.UNMERGE, Status.MERGED)}
 
 
 def test_a_refused_step_changes_nothing(item_in, staff):
