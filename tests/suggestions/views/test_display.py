@@ -16,7 +16,7 @@ def test_the_switch_sets_a_cookie_and_every_later_page_is_rendered_large(client,
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("jdz_display=elder") and "Max-Age=31536000" in cookie and "SameSite=Lax" in cookie
     for path in ("/", "/track", "/adopted", "/privacy"):
-        page = client.get(path).get_data(as_text=True)
+        page = client.get(path, follow_redirects=True).get_data(as_text=True)
         assert 'class="elder"' in html_class(page)
         assert 'aria-pressed="true"' in page
     client.post("/display", data={"mode": "standard", "next": "/"})
