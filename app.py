@@ -46,7 +46,11 @@ def create_app(config: Mapping | None = None) -> Flask:
         from classifier.tokenize import warm_up
 
         warm_up()
-        app.extensions["classifier"].get()
+        with app.app_context():
+            app.extensions["classifier"].get()
+            # The look-up of the promoted version opened a connection; forked workers must open their own.
+            extensions.db.session.remove()
+            extensions.db.engine.dispose()
     register_blueprints(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -1,15 +1,14 @@
-"""Read the labelled and unlabelled message files."""
+"""Read the message files: labelled messages, CSV rows, digests for the model card."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from classifier.tokenize import compose
-
-LABELLED_COLUMNS = ("id", "title", "body", "category")
 
 
 class DatasetError(ValueError):
@@ -18,6 +17,8 @@ class DatasetError(ValueError):
 
 @dataclass(frozen=True)
 class Message:
+    """One message; ``label`` is its category, handler type or domain, depending on the model it trains."""
+
     id: str
     title: str
     body: str
@@ -25,10 +26,12 @@ class Message:
 
     @property
     def text(self) -> str:
+        """Title and body as one string."""
         return compose(self.title, self.body)
 
 
-def _read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+def read_rows(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
+    """Read a CSV into dicts; raise DatasetError if it is missing or lacks a ``required`` column."""
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"data file not found: {path}")
@@ -43,18 +46,11 @@ def _read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
 
 def load_labelled(path: Path, label_column: str = "category") -> list[Message]:
     """Read a CSV with columns id,title,body and a label column; skip rows without text or label."""
-    rows = _read_rows(path, ("id", "title", "body", label_column))
+    rows = read_rows(path, ("id", "title", "body", label_column))
     messages = [
         Message(row["id"], row["title"] or "", row["body"] or "", (row[label_column] or "").strip()) for row in rows
     ]
     return [m for m in messages if m.label and m.text]
-
-
-def load_unlabelled(path: Path) -> list[Message]:
-    """Read a CSV with columns id,title,body; other columns are ignored."""
-    rows = _read_rows(path, ("id", "title", "body"))
-    messages = [Message(row["id"], row["title"] or "", row["body"] or "") for row in rows]
-    return [m for m in messages if m.text]
 
 
 def file_sha256(path: Path) -> str:
@@ -66,17 +62,8 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_taxonomy(path: Path) -> list[Message]:
-    """One pseudo-message per taxonomy row: title "level2 level3", labelled with its level1 category.
-
-    A level3 of 其他 ("other") says nothing and is left out.  The model learns from these rows the vocabulary of
-    sub-topics that the labelled messages of a category never mention.
-    """
-    rows = _read_rows(path, ("level1", "level2", "level3"))
-    messages = []
-    for number, row in enumerate(rows, start=1):
-        level2, level3 = (row["level2"] or "").strip(), (row["level3"] or "").strip()
-        title = f"{level2} {level3}".strip() if level3 != "其他" else level2
-        if title and row["level1"].strip():
-            messages.append(Message(f"taxonomy-{number}", title, "", row["level1"].strip()))
-    return messages
+def message_digest(message: Message) -> str:
+    """A short hash of one labelled row: the card lists those of the corrections a model was trained on, so a
+    later retraining knows which corrections the current model has already seen."""
+    text = "\x1f".join((message.title or "", message.body or "", message.label or ""))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -1,18 +1,19 @@
-"""Metrics for a classifier: quality, calibration and the auto-routing threshold."""
+"""Metrics: quality, calibration, the confidence threshold, and scoring a loaded router on labelled messages."""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+from classifier.dataset import Message
+from classifier.router import Router
 
 
 def quality(true: Sequence[str], predicted: Sequence[str]) -> dict:
     """Return accuracy, macro-F1, per-class figures and the confusion matrix."""
-    # Imported here: loading a model for prediction must not pay for importing scikit-learn.
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
-
     labels = sorted(set(true) | set(predicted))
     with warnings.catch_warnings():
         # One label (a one-message evaluation) is a valid 1x1 matrix; sklearn warns about it.
@@ -32,7 +33,7 @@ def quality(true: Sequence[str], predicted: Sequence[str]) -> dict:
                 "f1": round(float(f), 4),
                 "support": int(s),
             }
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=False)
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
         },
         "confusion": {"labels": labels, "matrix": matrix.tolist()},
     }
@@ -43,32 +44,29 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     confidence, correct = np.asarray(confidence, float), np.asarray(correct, float)
     edges = np.linspace(0.0, 1.0, bins + 1)
     total = 0.0
-    for low, high in zip(edges[:-1], edges[1:], strict=False):
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
         in_bin = (confidence > low) & (confidence <= high)
         if in_bin.any():
             total += in_bin.mean() * abs(confidence[in_bin].mean() - correct[in_bin].mean())
     return round(float(total), 4)
 
 
-def choose_threshold(confidence: np.ndarray, correct: np.ndarray, target_precision: float = 0.95) -> dict:
-    """Pick the lowest confidence cut whose auto-routed share is at least ``target_precision`` correct.
+def choose_threshold(confidence: np.ndarray, correct: np.ndarray, target_precision: float) -> dict:
+    """Pick the lowest confidence cut whose predictions at or above it are at least ``target_precision`` correct.
 
     Returns the threshold with the precision and coverage it gives on the data.
-    If no cut reaches the target the threshold is 1.0 (route everything by hand).
+    If no cut reaches the target the threshold is 1.0 (decide everything by hand).
     """
     confidence, correct = np.asarray(confidence, float), np.asarray(correct, bool)
     order = np.argsort(-confidence, kind="stable")
     sorted_conf, sorted_correct = confidence[order], correct[order]
     running_precision = np.cumsum(sorted_correct) / np.arange(1, len(order) + 1)
-    best = None
-    for i in range(len(order)):
-        # Only cut between distinct confidences, so the threshold means what it says.
-        if i + 1 < len(order) and sorted_conf[i + 1] == sorted_conf[i]:
-            continue
-        if running_precision[i] >= target_precision:
-            best = i
-    if best is None:
+    # Only cut between distinct confidences, so the threshold means what it says.
+    last_of_run = np.append(sorted_conf[1:] != sorted_conf[:-1], True) if len(order) else np.zeros(0, bool)
+    reaching = np.flatnonzero(last_of_run & (running_precision >= target_precision))
+    if not len(reaching):
         return {"threshold": 1.0, "precision": None, "coverage": 0.0, "target_precision": target_precision}
+    best = int(reaching[-1])
     return {
         "threshold": round(float(sorted_conf[best]), 4),
         "precision": round(float(running_precision[best]), 4),
@@ -77,14 +75,37 @@ def choose_threshold(confidence: np.ndarray, correct: np.ndarray, target_precisi
     }
 
 
-def evaluate_classifier(classifier, messages) -> dict:
-    """Score a loaded classifier on labelled messages."""
-    predictions = [classifier.predict(m.title, m.body) for m in messages]
+def evaluate(
+    router: Router,
+    messages: Sequence[Message],
+    model_name: str = "category",
+    extra_metrics: Callable[[Sequence[str], Sequence[str]], dict[str, float]] | None = None,
+) -> dict:
+    """Score one of a router's models on labelled messages (a label it does not know counts as an error)."""
+    if model_name not in router.models:
+        raise ValueError(f"the artifact has no {model_name} model")
+    if not messages:
+        raise ValueError("no labelled messages to evaluate")
+    outputs = [getattr(router.predict(m.title, m.body), model_name) for m in messages]
     true = [m.label for m in messages]
-    predicted = [p.category for p in predictions]
+    predicted = [output.label for output in outputs]
     report = quality(true, predicted)
-    confidence = np.array([p.confidence for p in predictions])
-    correct = np.array([t == p for t, p in zip(true, predicted, strict=False)])
-    report["ece"] = expected_calibration_error(confidence, correct)
-    report["model_version"] = classifier.version
+    confidence = np.array([output.confidence for output in outputs])
+    correct = np.array([t == p for t, p in zip(true, predicted, strict=True)])
+    threshold = outputs[0].threshold
+    confident = confidence >= threshold
+    report.update(
+        {
+            "ece": expected_calibration_error(confidence, correct),
+            "at_threshold": {
+                "threshold": threshold,
+                "coverage": round(float(confident.mean()), 4),
+                "precision": round(float(correct[confident].mean()), 4) if confident.any() else None,
+            },
+            "unknown_labels": sorted(set(true) - set(router.labels(model_name))),
+            "model_version": router.version,
+        }
+    )
+    if extra_metrics:
+        report.update({name: round(value, 4) for name, value in extra_metrics(true, predicted).items()})
     return report

@@ -1,7 +1,7 @@
 """Text normalisation and Chinese word segmentation.
 
-Functions here are module-level so that a fitted pipeline that refers to them
-can be pickled.  jieba builds its dictionary lazily on first use (~0.8 s); call
+The models read text through ``classifier.document``; ``tokenize_zh`` serves the web
+app's search.  jieba builds its dictionary lazily on first use (~0.8 s); call
 ``warm_up()`` once per process (before forking workers) to pay that cost early.
 """
 

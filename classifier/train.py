@@ -1,12 +1,9 @@
-"""Train the production models, estimate their quality by cross-validation, save them with a card.
+"""Train every model of ``classifier.specs.SPECS``, estimate its quality by cross-validation, save them with a card.
 
-The category model's card comes from repeated stratified 5-fold cross-validation: every fold fits the whole recipe
-on the other folds (``classifier.model.fit``) and scores the held-out messages.  Those out-of-fold scores also
-calibrate the shipped model (its temperature) and choose its auto-route threshold, so the final fit is one more
-fit on all messages.  Figures reported for the threshold are cross-fitted (``classifier.calibration``): each fold
-is judged by a temperature and threshold chosen on the other folds.
-
-Fold fits run in parallel over at most two processes; a 5x5 run on the real data takes about half a minute.
+One path for all models: read the examples into documents once; leave out labels with fewer than
+``MIN_EXAMPLES`` examples; run repeated stratified 5-fold cross-validation of the model's pipeline (each fold fits
+the whole pipeline, vocabulary included, on the other folds); report per-repeat figures and choose the threshold
+on the out-of-fold probabilities; fit the pipeline on all examples.  Fold fits run in up to two processes.
 """
 
 from __future__ import annotations
@@ -15,30 +12,37 @@ import hashlib
 import os
 import sys
 import time
-import warnings
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from joblib import Parallel, delayed
+from sklearn.model_selection import RepeatedStratifiedKFold
+from sklearn.pipeline import Pipeline
 
-from classifier import artifacts
-from classifier.calibration import cross_fitted, fit_temperature, threshold_report
-from classifier.config import DATA_DIR, REPLIES_FILE, SEED, TAXONOMY_FILE, TRAIN_FILE
-from classifier.dataset import Message, file_sha256, load_labelled, load_taxonomy
-from classifier.evaluate import choose_threshold, quality
-from classifier.features import Corpus, read
-from classifier.model import DEFAULT_RECIPE, CategoryModel, Recipe, fit, fit_and_score, softmax
+from classifier.artifacts import library_versions, save
+from classifier.calibration import CALIBRATION_FOLDS
+from classifier.config import ARTIFACT_FORMAT, DATA_DIR, LABELS_DIR, SEED
+from classifier.dataset import DatasetError, Message, message_digest
+from classifier.document import Document, read
+from classifier.evaluate import choose_threshold, expected_calibration_error, quality
+from classifier.router import MODEL_NAMES, Router
+from classifier.specs import SPECS, Examples, ModelSpec, Sources
 
 Progress = Callable[[str], None]
 N_SPLITS = 5
+# A label needs enough examples that every training part of the 5 folds holds CALIBRATION_FOLDS of them, so the
+# calibration's own folds see it too; rarer labels cannot be learnt or judged and are left out (the card lists them).
+MIN_EXAMPLES = CALIBRATION_FOLDS + 2
 # Below this many messages a fold fit takes milliseconds and starting worker processes would cost more.
 PARALLEL_FROM = 400
 
 
 def stderr_progress(message: str) -> None:
+    """Progress callback that prints to stderr."""
     print(message, file=sys.stderr, flush=True)
 
 
@@ -46,280 +50,291 @@ def silent(message: str) -> None:
     """Progress callback that says nothing."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Labelled:
-    """Segmented labelled messages and taxonomy pseudo-documents, ready for any number of fits."""
+    """A model's examples read into documents: base rows first, then corrections (``n_base`` marks the split)."""
 
-    corpus: Corpus
-    targets: list[str]
-    labels: list[str]
-    taxonomy: tuple[Corpus, list[str]] | None
+    messages: list[Message]
+    docs: list[Document]
+    n_base: int
+    label_order: list[str]
+    left_out: dict[str, int]  # labels with fewer than MIN_EXAMPLES examples, and how many they had
 
     @classmethod
-    def of(cls, messages: Sequence[Message], taxonomy: Sequence[Message] = ()) -> Labelled:
-        targets = [m.label for m in messages]
-        if len(set(targets)) < 2:
-            raise ValueError("need labelled messages of at least two categories")
-        labels = sorted(set(targets))
-        corpus = Corpus.of([read(m.title, m.body) for m in messages])
-        known = [m for m in taxonomy if m.label in labels]
-        tax = (Corpus.of([read(m.title, m.body) for m in known]), [m.label for m in known]) if known else None
-        return cls(corpus, targets, labels, tax)
+    def of(cls, base: Sequence[Message], corrections: Sequence[Message] = ()) -> Labelled:
+        """Leave out rare labels, read the rest; raise ValueError if fewer than two labels remain."""
+        counts = Counter(m.label for m in [*base, *corrections])
+        left_out = {label: n for label, n in sorted(counts.items()) if n < MIN_EXAMPLES}
+        base = [m for m in base if m.label not in left_out]
+        corrections = [m for m in corrections if m.label not in left_out]
+        messages = base + corrections
+        label_order = sorted({m.label for m in messages})
+        if len(label_order) < 2:
+            raise ValueError(f"need at least two labels with at least {MIN_EXAMPLES} examples each")
+        docs = [read(m.title, m.body) for m in messages]
+        return cls(messages, docs, len(base), label_order, left_out)
+
+    @property
+    def labels(self) -> list[str]:
+        """The label of every row."""
+        return [m.label for m in self.messages]
+
+    @property
+    def corrections(self) -> list[Message]:
+        """The correction rows (after the base rows)."""
+        return self.messages[self.n_base :]
 
     def truth(self) -> np.ndarray:
-        return np.array([self.labels.index(t) for t in self.targets])
+        """The index in ``label_order`` of every row's label."""
+        return np.searchsorted(self.label_order, self.labels)
 
 
-def default_jobs(n_rows: int) -> int:
-    return 1 if n_rows < PARALLEL_FROM else max(1, min(2, os.cpu_count() or 1))
+@dataclass(frozen=True)
+class Fold:
+    """Out-of-fold probabilities (columns in ``label_order``) of the ``test`` rows, in one repeat."""
+
+    repeat: int
+    test: np.ndarray
+    proba: np.ndarray
 
 
-def fold_scores(
-    data: Labelled,
-    splits: Sequence[tuple[Sequence[int], Sequence[int]]],
-    *,
-    recipe: Recipe,
-    progress: Progress,
-    n_jobs: int | None = None,
-    what: str = "cross-validation fold",
-) -> list[np.ndarray]:
-    """Fit the recipe on each split's train rows and return the raw scores of its test rows, in split order."""
-    n_jobs = default_jobs(len(data.targets)) if n_jobs is None else n_jobs
-    kwargs = {"labels": data.labels, "taxonomy": data.taxonomy, "recipe": recipe}
-    if n_jobs == 1:
-        out = []
-        for number, (train, test) in enumerate(splits, start=1):
-            progress(f"  {what} {number}/{len(splits)}")
-            out.append(fit_and_score(data.corpus, data.targets, train, test, **kwargs))
-        return out
-    from joblib import Parallel, delayed
+def stratified_splits(labels: Sequence[str], n_repeats: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Repeated stratified 5-fold splits of the rows, seeded."""
+    splitter = RepeatedStratifiedKFold(n_splits=N_SPLITS, n_repeats=n_repeats, random_state=SEED)
+    return list(splitter.split(np.zeros(len(labels)), list(labels)))
 
-    jobs = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(fit_and_score)(data.corpus, data.targets, train, test, **kwargs) for train, test in splits
-    )
-    out = []
-    for number, scores in enumerate(jobs, start=1):
-        progress(f"  {what} {number}/{len(splits)}")
-        out.append(scores)
+
+def fit(spec: ModelSpec, docs: Sequence[Document], labels: Sequence[str]) -> Pipeline:
+    """Fit a fresh pipeline of the spec."""
+    return spec.pipeline().fit(list(docs), list(labels))
+
+
+def fit_and_predict(
+    build: Callable[[], Pipeline],
+    docs: Sequence[Document],
+    labels: Sequence[str],
+    train: np.ndarray,
+    test: np.ndarray,
+    label_order: Sequence[str],
+) -> np.ndarray:
+    """Fit on the ``train`` rows; return probabilities of the ``test`` rows over ``label_order`` (0 for a label
+    the training rows lack)."""
+    pipeline = build().fit([docs[i] for i in train], [labels[i] for i in train])
+    out = np.zeros((len(test), len(label_order)))
+    out[:, np.searchsorted(label_order, pipeline.classes_)] = pipeline.predict_proba([docs[i] for i in test])
     return out
 
 
-def stratified_splits(targets: Sequence[str], n_repeats: int, seed: int = SEED) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Repeated stratified 5-fold splits; a category rarer than five lands in fewer folds."""
-    from sklearn.model_selection import RepeatedStratifiedKFold
-
-    splitter = RepeatedStratifiedKFold(n_splits=N_SPLITS, n_repeats=n_repeats, random_state=seed)
-    with warnings.catch_warnings():
-        # A category rarer than the folds (a correction's new label) is expected and handled; sklearn warns.
-        warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
-        return list(splitter.split(np.zeros(len(targets)), list(targets)))
-
-
-def summarise(
+def out_of_fold(
+    spec: ModelSpec,
     data: Labelled,
-    scores: np.ndarray,
-    groups: np.ndarray,
-    repeat_of: np.ndarray,
-    recipe: Recipe,
-    scheme: str | None = None,
-) -> tuple[dict, float, float]:
-    """The card's figures from out-of-fold scores; also the shipped model's temperature and threshold.
+    splits: Sequence[tuple[np.ndarray, np.ndarray]],
+    *,
+    progress: Progress,
+    what: str,
+) -> list[np.ndarray]:
+    """``fit_and_predict`` for every split, in split order."""
+    n_jobs = 1 if len(data.docs) < PARALLEL_FROM else max(1, min(2, os.cpu_count() or 1))
+    args = (data.docs, data.labels)
+    jobs = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(fit_and_predict)(spec.pipeline, *args, train, test, data.label_order) for train, test in splits
+    )
+    out = []
+    for number, proba in enumerate(jobs, start=1):
+        progress(f"  {what} {number}/{len(splits)}")
+        out.append(proba)
+    return out
 
-    ``scores`` holds one row per (repeat, message) with ``repeat_of`` and ``groups`` (fold ids, unique across
-    repeats) alongside.  Returns (report, temperature, threshold).
+
+def _spread(values: list[float]) -> float:
+    return round(float(np.std(values, ddof=1)), 4) if len(values) > 1 else 0.0
+
+
+def cv_report(
+    spec: ModelSpec, data: Labelled, folds: Sequence[Fold], n_repeats: int, scheme: str
+) -> tuple[dict, float]:
+    """The card's figures from out-of-fold probabilities that score every row once per repeat; and the threshold.
+
+    Figures are per repeat, then mean and sample std; coverage and precision at the threshold are cross-fitted:
+    each fold is judged by a threshold chosen on the other folds of its repeat.  The returned threshold is chosen
+    on all out-of-fold predictions.
     """
-    truth_one = data.truth()
-    n = len(truth_one)
-    truth = np.tile(truth_one, len(scores) // n)
-    f1s, accuracies = [], []
-    pooled_true, pooled_pred = [], []
-    for repeat in np.unique(repeat_of):
-        rows = repeat_of == repeat
-        predicted = [data.labels[i] for i in scores[rows].argmax(axis=1)]
-        true = [data.labels[i] for i in truth[rows]]
-        report = quality(true, predicted)
-        f1s.append(report["macro_f1"])
-        accuracies.append(report["accuracy"])
-        pooled_true += true
-        pooled_pred += predicted
-    pooled = quality(pooled_true, pooled_pred)
-    fitted = cross_fitted(scores, truth, groups, recipe.target_precision)
-    honest = threshold_report(fitted["proba"], truth, fitted["routed"])
-    temperature = fit_temperature(scores, truth)
-    proba = softmax(scores / temperature)
-    chosen = choose_threshold(proba.max(axis=1), proba.argmax(axis=1) == truth, recipe.target_precision)
-    report = {
-        "scheme": scheme
-        or f"{len(f1s)}x{len(np.unique(groups)) // len(f1s)} repeated stratified k-fold, seed {SEED}; "
-        "mean and population std over repeats",
-        "n": n,
-        "macro_f1_mean": round(float(np.mean(f1s)), 4),
-        "macro_f1_std": round(float(np.std(f1s)), 4),
-        "accuracy_mean": round(float(np.mean(accuracies)), 4),
-        "accuracy_std": round(float(np.std(accuracies)), 4),
-        "per_class": pooled["per_class"],
-        "confusion": pooled["confusion"],
-        "ece": honest["ece"],
-        "temperature": round(temperature, 4),
-        "threshold": {
-            "threshold": chosen["threshold"],
-            "target_precision": recipe.target_precision,
-            # Cross-fitted: each fold routed with a threshold chosen on the other folds.
-            "coverage": honest["coverage"],
-            "precision": honest["precision"],
-            "method": "lowest confidence whose auto-routed share of out-of-fold predictions is >= target precision; "
-            "coverage and precision cross-fitted (threshold and temperature chosen on the other folds)",
-            "in_sample_coverage": chosen["coverage"],
-            "in_sample_precision": chosen["precision"],
-        },
-    }
-    return report, temperature, chosen["threshold"]
+    n, truth, order = len(data.messages), data.truth(), data.label_order
+    proba = np.zeros((n_repeats, n, len(order)))
+    group = np.full((n_repeats, n), -1)
+    for number, fold in enumerate(folds):
+        if (group[fold.repeat, fold.test] >= 0).any():
+            raise ValueError("a row is scored twice in one repeat")
+        proba[fold.repeat, fold.test], group[fold.repeat, fold.test] = fold.proba, number
+    if (group < 0).any():
+        raise ValueError("every row must be scored once per repeat")
+    predicted = proba.argmax(axis=2)
+    confidence, correct = proba.max(axis=2), predicted == truth
+    figures: dict[str, list[float]] = defaultdict(list)
+    routed = np.zeros((n_repeats, n), dtype=bool)
+    for repeat in range(n_repeats):
+        true, guessed = data.labels, [order[i] for i in predicted[repeat]]
+        report = quality(true, guessed)
+        figures["macro_f1"].append(report["macro_f1"])
+        figures["accuracy"].append(report["accuracy"])
+        for name, value in (spec.extra_metrics(true, guessed) if spec.extra_metrics else {}).items():
+            figures[name].append(value)
+        for number in np.unique(group[repeat]):
+            inside = group[repeat] == number
+            cut = choose_threshold(confidence[repeat][~inside], correct[repeat][~inside], spec.target_precision)
+            routed[repeat, inside] = confidence[repeat, inside] >= cut["threshold"]
+    pooled = quality(data.labels * n_repeats, [order[i] for i in predicted.ravel()])
+    chosen = choose_threshold(confidence.ravel(), correct.ravel(), spec.target_precision)
+    report = {"scheme": scheme, "n": n}
+    for name, values in figures.items():
+        report[f"{name}_mean"] = round(float(np.mean(values)), 4)
+        report[f"{name}_std"] = _spread(values)
+        report[f"{name}_per_repeat"] = [round(float(value), 4) for value in values]
+    report.update(
+        {
+            "per_class": pooled["per_class"],
+            "confusion": pooled["confusion"],
+            "ece": expected_calibration_error(confidence.ravel(), correct.ravel()),
+            "threshold": {
+                "threshold": chosen["threshold"],
+                "target_precision": spec.target_precision,
+                "coverage": round(float(routed.mean()), 4),
+                "precision": round(float(correct[routed].mean()), 4) if routed.any() else None,
+                "method": "lowest confidence at which out-of-fold predictions are >= target precision; coverage and "
+                "precision cross-fitted (each fold judged by a threshold chosen on the other folds of its repeat)",
+                "in_sample_coverage": chosen["coverage"],
+                "in_sample_precision": chosen["precision"],
+            },
+        }
+    )
+    return report, chosen["threshold"]
 
 
 def cross_validate(
-    data: Labelled, *, n_repeats: int = 1, recipe: Recipe = DEFAULT_RECIPE, progress: Progress = silent, n_jobs=None
-) -> tuple[dict, float, float]:
-    """Repeated stratified k-fold of the recipe; returns (report, temperature, threshold) as ``summarise``."""
-    splits = stratified_splits(data.targets, n_repeats)
-    per_fold = fold_scores(data, splits, recipe=recipe, progress=progress, n_jobs=n_jobs)
-    n, n_splits = len(data.targets), len(splits) // n_repeats
-    scores = np.zeros((n * n_repeats, len(data.labels)))
-    groups = np.zeros(n * n_repeats, dtype=int)
-    for number, ((_, test), fold) in enumerate(zip(splits, per_fold, strict=True)):
-        repeat = number // n_splits
-        scores[repeat * n + np.asarray(test)] = fold
-        groups[repeat * n + np.asarray(test)] = number
-    return summarise(data, scores, groups, np.repeat(np.arange(n_repeats), n), recipe)
+    spec: ModelSpec, data: Labelled, *, n_repeats: int, progress: Progress = silent
+) -> tuple[dict, float]:
+    """Repeated stratified 5-fold cross-validation of the spec's pipeline; returns (report, threshold)."""
+    splits = stratified_splits(data.labels, n_repeats)
+    probas = out_of_fold(spec, data, splits, progress=progress, what=f"{spec.name} cross-validation fold")
+    folds = [
+        Fold(number // N_SPLITS, test, proba)
+        for number, ((_, test), proba) in enumerate(zip(splits, probas, strict=True))
+    ]
+    scheme = f"{n_repeats}x{N_SPLITS} repeated stratified k-fold, seed {SEED}; mean and sample std over repeats"
+    return cv_report(spec, data, folds, n_repeats, scheme)
 
 
-def fit_final(data: Labelled, temperature: float, threshold: float, recipe: Recipe = DEFAULT_RECIPE) -> CategoryModel:
-    model = fit(data.corpus, data.targets, labels=data.labels, taxonomy=data.taxonomy, recipe=recipe)
-    model.temperature, model.threshold = temperature, threshold
-    return model
-
-
-def messages_digest(messages: Sequence[Message]) -> str:
-    """A hash of labelled rows (for corrections, which have no file)."""
-    digest = hashlib.sha256()
-    for m in messages:
-        digest.update(message_digest(m).encode() + b"\x1e")
-    return digest.hexdigest()
-
-
-def message_digest(message: Message) -> str:
-    """A short hash of one labelled row: the card lists those of the corrections a model was trained on, so a
-    later retraining knows which corrections the current model has already seen."""
-    text = "\x1f".join((message.title or "", message.body or "", message.label or ""))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def category_card(
-    data: Labelled,
-    cv: dict,
-    model: CategoryModel,
-    *,
-    data_path: Path,
-    taxonomy_path: Path | None,
-    extra: Sequence[Message],
-    recipe: Recipe,
+def model_card(
+    spec: ModelSpec, data: Labelled, examples: Examples, report: dict, threshold: float, pipeline: Pipeline
 ) -> dict:
-    """The card's category part (everything but version, timing and the handler)."""
+    """One model's part of the card."""
     return {
-        "versions": artifacts.library_versions(),
+        "recipe": spec.recipe,
+        "steps": {name: repr(step) for name, step in pipeline.steps},
+        "labels": list(data.label_order),
+        "threshold": threshold,
+        "target_precision": spec.target_precision,
+        "n_features": int(pipeline.named_steps["clf"].coef_.shape[1]),
         "data": {
-            "file": data_path.name,
-            "sha256": file_sha256(data_path),
-            "n": len(data.targets),
-            "n_extra": len(extra),
-            "extra_sha256": messages_digest(extra) if extra else None,
-            "extra_digests": [message_digest(m) for m in extra],
-            "label_counts": dict(sorted(Counter(data.targets).items())),
-            "taxonomy": (
-                {
-                    "file": taxonomy_path.name,
-                    "sha256": file_sha256(taxonomy_path),
-                    "pseudo_documents": len(data.taxonomy[1]) if data.taxonomy else 0,
-                }
-                if taxonomy_path
-                else None
-            ),
+            "files": examples.files,
+            "n": len(data.messages),
+            "label_counts": dict(sorted(Counter(data.labels).items())),
+            "left_out": data.left_out,
+            "corrections": [message_digest(m) for m in data.corrections],
+            **examples.notes,
         },
-        "labels": list(model.labels),
-        "seed": SEED,
-        "recipe": recipe.describe(),
-        "n_features": model.n_features,
-        "metrics": {"cv": cv},
-        "temperature": round(model.temperature, 4),
-        "threshold": model.threshold,
+        "cv": report,
     }
 
 
-def finish_card(card: dict, handler, started: float) -> dict:
-    """Add the version, timestamps and the handler's card."""
+def finish_card(models: dict[str, dict], skipped: dict[str, str], started: float, **extra) -> dict:
+    """The whole card: version, time, library versions and every model's part (None for a skipped model)."""
     trained_at = datetime.now(UTC)
-    stamp = hashlib.sha256(
-        (card["data"]["sha256"] + (card["data"].get("extra_sha256") or "") + trained_at.isoformat()).encode()
-    ).hexdigest()
+    digests = [
+        digest for part in models.values() for digest in (*part["data"]["files"].values(), *part["data"]["corrections"])
+    ]
+    stamp = hashlib.sha256("\n".join([*digests, trained_at.isoformat()]).encode()).hexdigest()
     return {
         "version": f"{trained_at:%Y%m%d-%H%M%S}-{stamp[:8]}",
         "trained_at": trained_at.isoformat(timespec="seconds"),
-        **card,
-        "handler": handler.card if handler is not None else None,
+        "artifact_format": ARTIFACT_FORMAT,
+        "versions": library_versions(),
+        "seed": SEED,
+        "models": {name: models.get(name) for name in MODEL_NAMES},
+        "skipped": skipped,
+        **extra,
         "training_seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def sources(data_dir: Path | None, data_path: Path | None, labels_dir: Path | None) -> Sources:
+    """Where to read from: without ``data_path`` the data directory defaults to DATA_DIR; with it (a test
+    fixture) only a given ``data_dir`` is read."""
+    if data_path is None and data_dir is None:
+        data_dir = DATA_DIR
+    return Sources(
+        data_dir=Path(data_dir) if data_dir else None,
+        data_path=Path(data_path) if data_path else None,
+        labels_dir=Path(labels_dir) if labels_dir else LABELS_DIR,
+    )
+
+
+class Unavailable(Exception):
+    """Raised when an optional model cannot be trained from the sources at hand; the message says why."""
+
+
+def prepare(spec: ModelSpec, where: Sources, corrections: Sequence[Message] = ()) -> tuple[Examples, Labelled]:
+    """Read a model's examples (and corrections) into documents.
+
+    :raise Unavailable: if its files are absent or it has too few examples (DatasetError for the category model,
+        which every artifact needs).
+    """
+    reason = spec.missing(where)
+    if reason is None:
+        examples = spec.examples(where)
+        try:
+            return examples, Labelled.of(examples.messages, corrections)
+        except ValueError as exc:
+            reason = str(exc)
+    if spec.name == "category":
+        raise DatasetError(f"cannot train the category model: {reason}")
+    raise Unavailable(reason)
 
 
 def train(
     out_path: Path,
     *,
-    data_path: Path | None = None,
     data_dir: Path | None = None,
-    extra: Sequence[Message] = (),
-    cv_repeats: int = 1,
+    data_path: Path | None = None,
+    labels_dir: Path | None = None,
+    cv_repeats: int = 5,
     with_handler: bool = True,
-    recipe: Recipe = DEFAULT_RECIPE,
     progress: Progress = stderr_progress,
 ) -> dict:
-    """Fit the models on the labelled data (plus ``extra`` rows), save them to ``out_path``; return the card.
+    """Train every model its data allows, save the artifact to ``out_path``; return the card.
 
-    Without ``data_path`` the labelled set is ``DATA_DIR/TRAIN_FILE`` and ``data_dir`` defaults to ``DATA_DIR``.
-    ``data_dir`` supplies the taxonomy (optional) and, if ``with_handler``, the attachment-4 replies for the
-    handler model; with ``data_path`` but no ``data_dir`` (a test fixture) neither is used.
+    ``data_dir`` is laid out like DATA_DIR (training set, attachment-4 replies); ``data_path`` replaces its category
+    training set; ``labels_dir`` holds hand-made label files (default ``classifier/labels``).
     """
     started = time.perf_counter()
-    if data_path is None:
-        data_dir = Path(data_dir) if data_dir else DATA_DIR
-        data_path = data_dir / TRAIN_FILE
-    data_path = Path(data_path)
-    taxonomy_path = Path(data_dir) / TAXONOMY_FILE if data_dir and (Path(data_dir) / TAXONOMY_FILE).is_file() else None
-    steps = 4 if data_dir and with_handler else 3
-    progress(
-        f"[1/{steps}] reading and segmenting {data_path}" + (f" and {taxonomy_path.name}" if taxonomy_path else "")
-    )
-    messages = load_labelled(data_path) + list(extra)
-    data = Labelled.of(messages, load_taxonomy(taxonomy_path) if taxonomy_path else ())
-    progress(f"[2/{steps}] cross-validating on {len(messages)} messages ({cv_repeats}x{N_SPLITS} folds)")
-    cv, temperature, threshold = cross_validate(data, n_repeats=cv_repeats, recipe=recipe, progress=progress)
-    progress(f"[3/{steps}] fitting the category model (CV macro-F1 {cv['macro_f1_mean']:.3f})")
-    model = fit_final(data, temperature, threshold, recipe)
-    card = category_card(data, cv, model, data_path=data_path, taxonomy_path=taxonomy_path, extra=extra, recipe=recipe)
-    handler = None
-    if data_dir and with_handler:
-        handler = train_handler_if_possible(Path(data_dir), cv_repeats=cv_repeats, progress=progress, step=steps)
-    card = finish_card(card, handler, started)
-    artifacts.save(model, handler, card, out_path)
+    where = sources(data_dir, data_path, labels_dir)
+    wanted = [spec for spec in SPECS if with_handler or spec.name != "handler"]
+    models, cards = {}, {}
+    skipped = {} if with_handler else {"handler": "not asked for"}
+    for number, spec in enumerate(wanted, start=1):
+        step = f"[{number}/{len(wanted)}] {spec.name}"
+        try:
+            examples, data = prepare(spec, where)
+        except Unavailable as exc:
+            progress(f"{step}: skipped ({exc})")
+            skipped[spec.name] = str(exc)
+            continue
+        progress(f"{step}: cross-validating on {len(data.messages)} messages ({cv_repeats}x{N_SPLITS} folds)")
+        report, threshold = cross_validate(spec, data, n_repeats=cv_repeats, progress=progress)
+        progress(f"{step}: fitting on all messages (CV {spec.headline} {report[spec.headline + '_mean']:.3f})")
+        models[spec.name] = fit(spec, data.docs, data.labels)
+        cards[spec.name] = model_card(spec, data, examples, report, threshold, models[spec.name])
+    card = finish_card(cards, skipped, started)
+    save(Router(models, card), out_path)
     progress(f"saved {out_path} (version {card['version']}) in {card['training_seconds']} s")
     return card
-
-
-def train_handler_if_possible(
-    data_dir: Path, *, cv_repeats: int, progress: Progress, step: int, extra: Sequence[Message] = ()
-):
-    """Train the handler model from ``data_dir``, or return None (and say why) if it has no replies file."""
-    from classifier.handler_training import train_handler
-
-    if not (data_dir / REPLIES_FILE).is_file():
-        progress(f"[{step}/{step}] no {REPLIES_FILE} in {data_dir}: the artifact will have no handler model")
-        return None
-    progress(f"[{step}/{step}] training the handler-type model from {data_dir / REPLIES_FILE}")
-    return train_handler(data_dir, cv_repeats=cv_repeats, progress=progress, extra=extra)

@@ -1,8 +1,8 @@
 """Weak handler labels read from the official reply to a citizen message.
 
 ``label_reply(reply_text)`` returns ``(handler_type | None, matched_org_name, rule_name)`` and ``org_type(name)`` maps
-an organisation name to one of ``HANDLER_TYPES``.  The labels supervise the handler model (``classifier.handler_training``);
-replies are never needed at prediction time.
+an organisation name to one of ``HANDLER_TYPES``.  The labels supervise the handler model (``classifier.specs``);
+this module is training-only: replies are never needed at prediction time.
 
 Who counts as the handler: the unit that actually answered or handled the message.
 

@@ -32,8 +32,15 @@ def seed(demo_accounts: bool) -> None:
 @suggestions_cli.command("setup")
 @click.option("--demo/--no-demo", default=True, help="Load 300 real messages into an empty database.")
 def setup(demo: bool) -> None:
-    """Seed reference data and demo accounts, then (with --demo) demo suggestions; safe to repeat."""
+    """Seed reference data and demo accounts, register the trained model, then (with --demo) demo suggestions;
+    safe to repeat."""
+    from suggestions.routing.retraining import register_file
+
     _seed(demo_accounts=True)
+    registered = register_file(Path(current_app.config["CLASSIFIER_MODEL_PATH"]))
+    db.session.commit()
+    if registered is not None:
+        click.echo(f"model {registered.version} is the served version ({registered.state})")
     if demo:
         _load_demo(300)
 
@@ -153,12 +160,26 @@ def rotate_phone_key() -> None:
     show_default=True,
     help="Score drop still accepted: about two standard deviations of 5-fold noise on the real data.",
 )
-def retrain(cv_repeats: int, tolerance: float) -> None:
+@click.option(
+    "--if-new-corrections",
+    "minimum",
+    type=int,
+    default=0,
+    help="Only retrain when at least this many corrections were made since the newest model version "
+    "(what the nightly job passes, e.g. 20).",
+)
+def retrain(cv_repeats: int, tolerance: float, minimum: int) -> None:
     """Train on the base data plus all corrections; promote the new model only if it is not worse."""
-    from suggestions.routing.retraining import retrain_from_corrections
+    from suggestions.routing import retraining
 
-    outcome = retrain_from_corrections(
-        Path(current_app.config["CLASSIFIER_MODEL_PATH"]),
+    if minimum:
+        new = retraining.corrections_since_last_version()
+        if new < minimum:
+            click.echo(f"{new} new corrections since the last model version (fewer than {minimum}): not retrained")
+            return
+    # The file make run trained becomes the first version, so the comparison has a served model to beat.
+    retraining.register_file(Path(current_app.config["CLASSIFIER_MODEL_PATH"]))
+    outcome = retraining.retrain_from_corrections(
         Path(current_app.config["CLASSIFIER_DATA_DIR"]),
         progress=lambda message: click.echo(message, err=True),
         cv_repeats=cv_repeats,
@@ -168,8 +189,8 @@ def retrain(cv_repeats: int, tolerance: float) -> None:
     row = outcome.version
     verdict = "promoted" if outcome.promoted else "refused"
     click.echo(
-        f"model {row.version}: {verdict} ({row.category_corrections} category and "
-        f"{row.handler_corrections} department corrections)"
+        f"model {row.version}: {verdict} ({row.category_corrections} category, {row.handler_corrections} department "
+        f"and {row.domain_corrections} domain corrections)"
     )
     for reason in outcome.reasons:
         click.echo(f"  {reason}")

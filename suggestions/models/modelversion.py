@@ -17,19 +17,22 @@ MODEL_STATES = ("candidate", "promoted", "refused", "retired")
 
 
 class ModelVersion(db.Model):
-    """One artifact under instance/models/versions, with its card and the comparison that decided its fate."""
+    """One trained artifact, stored here, with its card and the comparison that decided its fate."""
 
     __tablename__ = "model_versions"
 
     id: Mapped[intpk]
     version: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    path: Mapped[str] = mapped_column(sa.String(500))
+    artifact: Mapped[bytes] = mapped_column(
+        sa.LargeBinary, deferred=True, comment="classifier.dumps of the model: every app server loads it from here"
+    )
     state: Mapped[str] = mapped_column(sa.String(16), default="candidate", comment="one of MODEL_STATES")
     created_at: Mapped[created_at]
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     trigger: Mapped[str] = mapped_column(sa.String(32), default="retrain", comment="initial training or retrain")
     category_corrections: Mapped[int] = mapped_column(default=0)
     handler_corrections: Mapped[int] = mapped_column(default=0)
+    domain_corrections: Mapped[int] = mapped_column(default=0, server_default="0")
     macro_f1: Mapped[float | None] = mapped_column(comment="cross-validated, from the card")
     threshold: Mapped[float | None]
     coverage: Mapped[float | None] = mapped_column(comment="share routed automatically at the threshold")

@@ -63,6 +63,7 @@ class RouteDecision:
     needs_district: bool = False
     department_candidates: list[DepartmentCandidate] = field(default_factory=list)
     # A person's choice: ``manual`` (no model run, e.g. the manual queue) or ``chosen`` over the model's proposal.
+    domain_output: classifier.ModelOutput | None = None  # the domain model's view, read by routing.domains
     manual: bool = False
     chosen: bool = False
     proposal: Department | None = None
@@ -152,47 +153,49 @@ class RouteDecision:
         return f"{because}；{self.route_reason}"
 
 
-def threshold_for(model: classifier.Classifier, configured: float | None, fallback: float) -> float:
+def threshold_for(output: classifier.ModelOutput, configured: float | None, fallback: float) -> float:
     """Return the configured threshold, else the one chosen on validation folds, else the fallback."""
     if configured is not None:
         return configured
-    return float(model.card.get("threshold") or fallback)
+    return float(output.threshold or fallback)
 
 
 def decide(
     title: str,
     body: str,
     *,
-    model: classifier.Classifier | None,
+    model: classifier.Router | None,
     threshold: float | None,
     fallback: float,
     problem: str | None = None,
     district: District | None = None,
 ) -> RouteDecision:
-    """Predict a category and a handler type for the text and choose the department (see the module doc)."""
+    """Run the models on the text (read once for all) and choose the department (see the module doc)."""
     if model is None:
         return RouteDecision(problem=problem or "分类模型不可用，转人工分拨。")
     try:
-        prediction = model.predict(title, body)
+        predictions = model.predict(title, body)
     except ValueError:
         return RouteDecision(problem="内容为空，无法自动分类，转人工分拨。")
+    prediction = predictions.category
     categories = {c.code: c for c in db.session.scalars(sa.select(Category).where(Category.is_active.is_(True)))}
-    category = categories.get(prediction.category)
+    category = categories.get(prediction.label)
     decision = RouteDecision(
         category=category,
         department=category.department if category and category.department and category.department.is_active else None,
         confidence=prediction.confidence,
-        threshold=threshold_for(model, threshold, fallback),
+        threshold=threshold_for(prediction, threshold, fallback),
         candidates=[Candidate(categories.get(label), label, p) for label, p in prediction.alternatives],
         explanation=list(prediction.explanation),
-        model_version=prediction.model_version,
+        model_version=predictions.model_version,
+        domain_output=predictions.domain,
     )
     if category is not None:
         apply_rules(decision, f"{title}\n{body}", active_rules())
     directory = Directory.load()
     if decision.department is not None:
         decision.basis = "rule" if decision.rule else "category"
-    decision.handler = _handler_view(model, title, body)
+    decision.handler = _handler_view(predictions.handler)
     if decision.handler is not None and decision.rule is None:
         _apply_handler(decision, district, directory)
     decision.department_candidates = department_candidates(
@@ -207,16 +210,15 @@ def decide(
     return decision
 
 
-def _handler_view(model: classifier.Classifier, title: str, body: str) -> HandlerView | None:
-    prediction = model.predict_handler(title, body)
-    if prediction is None:
+def _handler_view(output: classifier.ModelOutput | None) -> HandlerView | None:
+    if output is None:
         return None
     return HandlerView(
-        handler_type=prediction.handler_type,
-        confidence=prediction.confidence,
-        threshold=float(model.handler.threshold),
-        alternatives=tuple(prediction.alternatives),
-        explanation=tuple(prediction.explanation),
+        handler_type=output.label,
+        confidence=output.confidence,
+        threshold=float(output.threshold),
+        alternatives=tuple(output.alternatives),
+        explanation=tuple(output.explanation),
     )
 
 

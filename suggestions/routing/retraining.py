@@ -1,16 +1,16 @@
 """Learning from staff: retrain on the base data plus every correction, keep every version, promote only the better.
 
-``flask classifier retrain`` calls :func:`retrain_from_corrections`.  The classifier package does the training
-and the comparison (old and new recipe on the same folds, and on the corrections); this module feeds it the
-corrections from the database, records the version and, if it is not worse, promotes it by atomically replacing
-the production artifact, which every gunicorn worker's ``ModelHolder`` notices on its next stat.
+``flask classifier retrain`` calls :func:`retrain_from_corrections`.  The classifier package trains the candidate
+and compares it with the current recipe (old and new on the same folds, and on the corrections); this module feeds
+it the corrections from the database and keeps every version with its artifact in ``model_versions``.  A better
+(or not worse) candidate is promoted by marking its row; every worker on every app server serves it once the
+caller commits (``routing.serving.ModelHolder``).  ``register_file`` makes the model ``make run`` trained the first
+promoted version.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -25,28 +25,35 @@ from suggestions.models import ModelVersion, RouteCorrection
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class CorrectionSet:
-    """Training rows from corrections: the latest correction of each suggestion wins."""
-
-    category: list  # classifier.dataset.Message with the corrected category as label
-    handler: list  # classifier.dataset.Message with the corrected department's handler type as label
-
-
-def correction_set() -> CorrectionSet:
+def correction_set() -> dict[str, list]:
+    """Training rows for each model from staff corrections (the latest correction of each suggestion wins):
+    ``classifier.dataset.Message`` with the corrected category, handler type (of the corrected department) or
+    domain as label."""
     from classifier.dataset import Message
 
     latest: dict[int, RouteCorrection] = {}
     for correction in db.session.scalars(sa.select(RouteCorrection).order_by(RouteCorrection.id)):
         latest[correction.suggestion_id] = correction
-    category, handler = [], []
+    rows: dict[str, list] = {"category": [], "handler": [], "domain": []}
     for correction in latest.values():
         row_id = f"correction-{correction.id}"
-        if correction.corrected_category:
-            category.append(Message(row_id, correction.title, correction.body, correction.corrected_category))
-        if correction.corrected_handler_type:
-            handler.append(Message(row_id, correction.title, correction.body, correction.corrected_handler_type))
-    return CorrectionSet(category, handler)
+        for model, label in (
+            ("category", correction.corrected_category),
+            ("handler", correction.corrected_handler_type),
+            ("domain", correction.corrected_domain),
+        ):
+            if label:
+                rows[model].append(Message(row_id, correction.title, correction.body, label))
+    return rows
+
+
+def corrections_since_last_version() -> int:
+    """How many corrections were made after the newest model version was recorded (all of them if none was)."""
+    newest = db.session.scalar(sa.select(sa.func.max(ModelVersion.created_at)))
+    query = sa.select(sa.func.count(RouteCorrection.id))
+    if newest is not None:
+        query = query.where(RouteCorrection.created_at > newest)
+    return db.session.scalar(query) or 0
 
 
 def correction_pairs() -> dict[str, list[tuple[str, str, int]]]:
@@ -71,66 +78,62 @@ def correction_pairs() -> dict[str, list[tuple[str, str, int]]]:
     }
 
 
-def versions_dir(model_path: Path) -> Path:
-    return Path(model_path).parent / "versions"
-
-
-def register(card: dict, path: Path, *, state: str, trigger: str, comparison=None, reasons=None) -> ModelVersion:
-    """Record a model file and its card (idempotent per version)."""
+def register(card: dict, artifact: bytes, *, state: str, trigger: str, comparison=None, reasons=None) -> ModelVersion:
+    """Record a model version with its artifact and card (idempotent per version); flushes."""
     row = db.session.scalar(sa.select(ModelVersion).where(ModelVersion.version == card["version"]))
     if row is None:
-        row = ModelVersion(version=card["version"], path=str(path), trigger=trigger)
+        row = ModelVersion(version=card["version"], trigger=trigger, artifact=artifact, created_at=clock.now())
         db.session.add(row)
-    cv = card.get("metrics", {}).get("cv", {})
-    threshold = cv.get("threshold", {}) if isinstance(cv.get("threshold"), dict) else {}
+    category = card.get("models", {}).get("category", {})
+    cv = category.get("cv", {})
     row.state = state
     row.card = card
     row.macro_f1 = cv.get("macro_f1_mean")
-    row.threshold = card.get("threshold")
-    row.coverage = threshold.get("coverage")
+    row.threshold = category.get("threshold")
+    row.coverage = (cv.get("threshold") or {}).get("coverage") if isinstance(cv.get("threshold"), dict) else None
     row.comparison = comparison or {}
     row.reasons = list(reasons or [])
     db.session.flush()
     return row
 
 
-def promote(row: ModelVersion, model_path: Path) -> None:
-    """Make ``row`` the serving model: copy beside the production file, then rename over it (atomic)."""
-    from classifier import artifacts
-
-    model_path = Path(model_path)
-    source = Path(row.path)
-    fd, tmp_name = tempfile.mkstemp(dir=model_path.parent, prefix=f".{model_path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        shutil.copyfile(source, tmp_name)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, model_path)
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-    if artifacts.card_path(source).exists():
-        shutil.copyfile(artifacts.card_path(source), artifacts.card_path(model_path))
-    now = clock.now()
+def promote(row: ModelVersion) -> None:
+    """Make ``row`` the served version (the one before it is retired); served everywhere once committed."""
     for serving in db.session.scalars(sa.select(ModelVersion).where(ModelVersion.state == "promoted")):
         if serving.id != row.id:
             serving.state = "retired"
-    row.state, row.promoted_at = "promoted", now
+    row.state, row.promoted_at = "promoted", clock.now()
     db.session.flush()
 
 
-def register_current(model_path: Path, card: dict) -> ModelVersion:
-    """Make sure the model now serving (its ``card``) has a row, so the admin page and the comparison can name it."""
-    row = db.session.scalar(sa.select(ModelVersion).where(ModelVersion.version == card["version"]))
-    if row is not None:
-        return row
-    kept = versions_dir(model_path) / f"{card['version']}.joblib"
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    if not kept.exists():
-        shutil.copyfile(model_path, kept)
-    row = register(card, kept, state="promoted", trigger="initial")
-    row.promoted_at = clock.now()
+def register_file(model_path: Path) -> ModelVersion | None:
+    """Make the model file (what ``make run`` trained) a promoted version unless its version is known already.
+
+    A retrained file (new pins, a new artifact format) replaces the served version; a file whose version the
+    database knows (served before, or replaced by a retraining since) changes nothing.  None if there is no
+    usable file.
+    """
+    import classifier
+
+    try:
+        data = Path(model_path).read_bytes()
+        router = classifier.loads(data)
+    except (OSError, classifier.ModelError):
+        return None
+    known = db.session.scalar(sa.select(ModelVersion).where(ModelVersion.version == router.version))
+    if known is not None:
+        return known
+    row = register(router.card, data, state="candidate", trigger="initial")
+    promote(row)
     return row
+
+
+def served_model():
+    """The promoted version's model, or None."""
+    import classifier
+
+    data = db.session.scalar(sa.select(ModelVersion.artifact).where(ModelVersion.state == "promoted"))
+    return classifier.loads(data) if data else None
 
 
 @dataclass(frozen=True)
@@ -141,54 +144,44 @@ class RetrainOutcome:
 
 
 def retrain_from_corrections(
-    model_path: Path, data_dir: Path, *, progress=None, cv_repeats: int = 1, tolerance: float = 0.01
+    data_dir: Path, *, current=None, progress=None, cv_repeats: int = 1, tolerance: float = 0.01
 ) -> RetrainOutcome:
     """Train a candidate on base data + corrections, record it, and promote it unless it is worse.
 
-    Flushes; the caller commits.
+    ``current`` is the model served now (the promoted version by default).  Flushes; the caller commits, which
+    is what makes a promotion take effect.
     """
     from classifier import artifacts
     from classifier.retrain import retrain
 
-    model_path = Path(model_path)
-    try:
-        current = artifacts.load(model_path)
-    except artifacts.ModelError:
-        current = None  # no usable serving model: the candidate is compared with the base-only fit
-    if current is not None:
-        register_current(model_path, current.card)
+    current = current if current is not None else served_model()
     corrections = correction_set()
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    out = versions_dir(model_path) / f"candidate-{stamp}.joblib"
-    out.parent.mkdir(parents=True, exist_ok=True)
     kwargs = {"progress": progress} if progress else {}
-    result = retrain(
-        out,
-        category_corrections=corrections.category,
-        handler_corrections=corrections.handler,
-        data_dir=Path(data_dir),
-        current=current,
-        cv_repeats=cv_repeats,
-        tolerance=tolerance,
-        **kwargs,
-    )
-    final_path = versions_dir(model_path) / f"{result.card['version']}.joblib"
-    os.replace(result.path, final_path)
-    if artifacts.card_path(result.path).exists():
-        os.replace(artifacts.card_path(result.path), artifacts.card_path(final_path))
+    with tempfile.TemporaryDirectory(prefix="jdz-retrain-") as folder:
+        result = retrain(
+            Path(folder) / "candidate.joblib",
+            corrections=corrections,
+            data_dir=Path(data_dir),
+            current=current,
+            cv_repeats=cv_repeats,
+            tolerance=tolerance,
+            **kwargs,
+        )
+        data = artifacts.dumps(artifacts.load(result.path))
     row = register(
         result.card,
-        final_path,
+        data,
         state="candidate",
         trigger="retrain",
         comparison=result.comparison,
         reasons=result.reasons,
     )
-    row.category_corrections = len(corrections.category)
-    row.handler_corrections = len(corrections.handler)
+    row.category_corrections = len(corrections["category"])
+    row.handler_corrections = len(corrections["handler"])
+    row.domain_corrections = len(corrections["domain"])
     if result.promote:
-        promote(row, model_path)
-        log.info("model %s promoted after retraining on %d corrections", row.version, len(corrections.category))
+        promote(row)
+        log.info("model %s promoted after retraining on corrections", row.version)
     else:
         row.state = "refused"
         log.info("model %s refused: %s", row.version, "; ".join(result.reasons))

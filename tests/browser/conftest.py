@@ -74,7 +74,6 @@ def serve(tmp_path: Path, model_path: Path, **settings: str):
         usernames = {role: user.username for role, user in staff.items()}
         db.session.remove()
         db.engine.dispose()
-    port = _free_port()
     env = {
         **os.environ,
         **TEST_SECRETS,
@@ -84,13 +83,20 @@ def serve(tmp_path: Path, model_path: Path, **settings: str):
         "INSTANCE_PATH": str(tmp_path),
         **settings,
     }
-    log_path = tmp_path / "gunicorn.log"
+    with gunicorn(env, tmp_path / "gunicorn.log") as base_url:
+        yield LiveServer(base_url, usernames, tmp_path / "gunicorn.log"), env
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], log_path: Path, workers: int = 2):
+    """Run gunicorn on a free loopback port with ``env`` (access log into ``log_path``); yield its base URL."""
+    port = _free_port()
     log = log_path.open("w")
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--access-logfile",
@@ -105,7 +111,7 @@ def serve(tmp_path: Path, model_path: Path, **settings: str):
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(base_url, server)
-        yield LiveServer(base_url, usernames, log_path), env
+        yield base_url
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,4 +1,5 @@
-"""A model promoted by `flask classifier retrain` is served by running gunicorn workers without a restart."""
+"""A model promoted by `flask classifier retrain` is served by running gunicorn workers without a restart, and by
+every app server on the same database (the artifact lives in its ``model_versions`` row)."""
 
 import json
 import shutil
@@ -8,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.browser.conftest import serve
+from tests.browser.conftest import gunicorn, serve
 from tests.conftest import ROOT
 
 
@@ -44,3 +45,7 @@ def test_running_workers_pick_up_a_promoted_model(tmp_path, tiny_full_model_path
                 break
             time.sleep(0.5)
         assert after.isdisjoint(before) and len(after) == 1, (before, after)
+        # A second app server on the same database, without any model file, serves the same promoted version.
+        elsewhere = {**env, "CLASSIFIER_MODEL_PATH": str(tmp_path / "no-such-file.joblib")}
+        with gunicorn(elsewhere, tmp_path / "second.log") as second_url:
+            assert served_versions(second_url) == after

@@ -2,17 +2,18 @@ import shutil
 
 import pytest
 
-from classifier import artifacts
-from classifier.config import REPLIES_FILE
+from classifier import load
+from classifier.config import DOMAIN_LABELS_FILE
+from classifier.train import train
 from tests.conftest import ROOT, TINY_TRAIN
 
-TINY_DEPT = ROOT / "tests" / "data" / "tiny_dept.csv"
+TINY_DOMAINS = ROOT / "tests" / "data" / "tiny_domains.csv"
 
 
 @pytest.fixture(scope="session")
 def tiny_model(tiny_model_path):
-    """The app's tiny model: category only (trained from tiny_train.csv without a data directory)."""
-    return artifacts.load(tiny_model_path)
+    """The app's tiny artifact: category model only (trained from tiny_train.csv without a data directory)."""
+    return load(tiny_model_path)
 
 
 @pytest.fixture(scope="session")
@@ -22,20 +23,26 @@ def tiny_csv():
 
 @pytest.fixture(scope="session")
 def tiny_full_model(tiny_full_model_path):
-    return artifacts.load(tiny_full_model_path)
+    """Category and handler-type models, trained on the fixtures with 2x5 CV."""
+    return load(tiny_full_model_path)
 
 
 @pytest.fixture(scope="session")
-def tiny_dept_dir(tmp_path_factory):
-    """A data directory holding only the reply file (tests/data/tiny_dept.csv); the vocabulary files are optional."""
-    directory = tmp_path_factory.mktemp("dept")
-    shutil.copy(TINY_DEPT, directory / REPLIES_FILE)
+def tiny_labels_dir(tmp_path_factory):
+    """A labels folder holding tests/data/tiny_domains.csv as domains.csv (ids of tests/data/tiny_dept.csv)."""
+    directory = tmp_path_factory.mktemp("labels")
+    shutil.copy(TINY_DOMAINS, directory / DOMAIN_LABELS_FILE)
     return directory
 
 
 @pytest.fixture(scope="session")
-def tiny_handler(tiny_dept_dir):
-    """A handler-type model trained on the 36 messages of tiny_dept.csv."""
-    from classifier.handler_training import train_handler
+def tiny_domain_model_path(tmp_path_factory, tiny_data_dir, tiny_labels_dir):
+    """All three models: the fixtures' data directory plus the domain labels."""
+    path = tmp_path_factory.mktemp("domain-model") / "all.joblib"
+    train(path, data_dir=tiny_data_dir, labels_dir=tiny_labels_dir, cv_repeats=1, progress=lambda message: None)
+    return path
 
-    return train_handler(tiny_dept_dir)
+
+@pytest.fixture(scope="session")
+def tiny_domain_model(tiny_domain_model_path):
+    return load(tiny_domain_model_path)

@@ -1,64 +1,105 @@
+"""Artifacts as files and as bytes for the database: round trips, and refusal of anything else."""
+
+import hashlib
 import json
-import time
 
 import joblib
 import pytest
 
-from classifier import ModelError, artifacts, load
+from classifier import ModelError, Router, dumps, load, loads, save
+from classifier.artifacts import MAGIC, card_path, library_versions
 from classifier.config import ARTIFACT_FORMAT
 
-
-def test_save_load_round_trip_keeps_predictions(tiny_full_model, tmp_path):
-    model = tiny_full_model
-    path = artifacts.save(model.category, model.handler, model.card, tmp_path / "copy.joblib")
-    copy = load(path)
-    text = "医院挂号排队时间太长"
-    assert copy.predict(text).to_dict() == model.predict(text).to_dict()
-    assert copy.predict_handler(text) == model.predict_handler(text)
-    card = json.loads(artifacts.card_path(path).read_text("utf-8"))
-    assert card["version"] == model.version
-    assert set(card["versions"]) >= {"scikit-learn", "numpy", "scipy", "jieba", "python"}
-    assert len(card["data"]["sha256"]) == 64 and card["labels"] == model.labels
-    assert card["handler"]["labels"] == list(model.handler.labels)
+TEXTS = [("医院挂号排队时间太长", ""), ("村里道路没有硬化", "希望镇政府解决")]
 
 
-def test_the_payload_holds_both_models(tiny_full_model_path):
-    payload = joblib.load(tiny_full_model_path)
-    assert set(payload) == {"format", "category", "handler", "card"} and payload["format"] == ARTIFACT_FORMAT
+def _with_header(data: bytes, **changes) -> bytes:
+    """The same artifact with its header changed (the body and its digest kept)."""
+    start = len(MAGIC) + 8
+    length = int.from_bytes(data[len(MAGIC) : start], "big")
+    header = {**json.loads(data[start : start + length]), **changes}
+    encoded = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    return MAGIC + len(encoded).to_bytes(8, "big") + encoded + data[start + length :]
 
 
-def test_refuses_to_load_a_model_from_other_library_versions(tiny_model, tmp_path):
+def test_bytes_round_trip_keeps_predictions_and_card(tiny_full_model):
+    data = dumps(tiny_full_model)
+    assert isinstance(data, bytes) and data.startswith(MAGIC)
+    copy = loads(data)
+    assert isinstance(copy, Router) and copy.card == tiny_full_model.card and copy.version == tiny_full_model.version
+    for title, body in TEXTS:
+        assert copy.predict(title, body) == tiny_full_model.predict(title, body)
+    assert loads(memoryview(data)).version == tiny_full_model.version
+
+
+def test_file_round_trip_writes_the_card_beside_it(tiny_full_model, tmp_path):
+    path = save(tiny_full_model, tmp_path / "copy.joblib")
+    assert load(path).predict(*TEXTS[1]) == tiny_full_model.predict(*TEXTS[1])
+    assert path.read_bytes() == dumps(tiny_full_model)
+    card = json.loads(card_path(path).read_text("utf-8"))
+    assert card == tiny_full_model.card and card["artifact_format"] == ARTIFACT_FORMAT
+    assert set(card["versions"]) == {"scikit-learn", "numpy", "scipy", "jieba", "python"}
+
+
+def test_refuses_a_model_from_other_library_versions(tiny_model):
     card = {**tiny_model.card, "versions": {**tiny_model.card["versions"], "scikit-learn": "0.24.2"}}
-    path = artifacts.save(tiny_model.category, None, card, tmp_path / "old.joblib")
     with pytest.raises(ModelError, match="scikit-learn 0.24.2"):
+        loads(dumps(Router(tiny_model.models, card)))
+
+
+def test_refuses_another_artifact_format(tiny_model):
+    with pytest.raises(ModelError, match=f"format {ARTIFACT_FORMAT} \\(found 3\\)"):
+        loads(_with_header(dumps(tiny_model), format=3))
+
+
+def test_refuses_the_previous_joblib_artifacts(tiny_model, tmp_path):
+    """Format 3 and earlier were joblib pickles of a dict."""
+    path = tmp_path / "v3.joblib"
+    joblib.dump({"format": 3, "category": None, "handler": None, "card": tiny_model.card}, path)
+    with pytest.raises(ModelError, match="older or foreign"):
         load(path)
 
 
-@pytest.mark.parametrize("old", [1, 2])
-def test_refuses_a_previous_artifact_format(old, tiny_model, tmp_path):
-    """Format 1 held a scikit-learn pipeline; format 2's handler model lacked the word block."""
-    path = tmp_path / f"v{old}.joblib"
-    joblib.dump({"format": old, "pipeline": None, "card": tiny_model.card}, path)
-    with pytest.raises(ModelError, match=f"format {ARTIFACT_FORMAT}"):
-        load(path)
+def test_refuses_an_altered_or_truncated_body(tiny_model):
+    data = bytearray(dumps(tiny_model))
+    data[-100] ^= 0xFF
+    with pytest.raises(ModelError, match="altered or truncated"):
+        loads(bytes(data))
+    with pytest.raises(ModelError, match="altered or truncated"):
+        loads(dumps(tiny_model)[:-10])
 
 
-def test_refuses_unknown_artifact_format(tmp_path):
-    path = tmp_path / "x.joblib"
-    joblib.dump({"format": 999}, path)
-    with pytest.raises(ModelError, match="format"):
-        load(path)
+def test_refuses_a_card_that_does_not_describe_the_models(tiny_model):
+    card = json.loads(json.dumps(tiny_model.card))
+    card["models"]["category"]["labels"] = list(reversed(card["models"]["category"]["labels"]))
+    with pytest.raises(ModelError, match="labels differ"):
+        loads(_with_header(dumps(tiny_model), card=card))
+    card = json.loads(json.dumps(tiny_model.card))
+    card["models"]["handler"] = card["models"]["category"]
+    with pytest.raises(ModelError, match="not the card's"):
+        loads(_with_header(dumps(tiny_model), card=card))
 
 
-def test_refuses_missing_and_corrupt_files(tmp_path):
+def test_refuses_a_body_whose_digest_was_rewritten_to_match(tiny_model):
+    """A header can be rewritten by anyone; the body must still unpickle into this project's models."""
+    body = b"not a pickle"
+    header = json.dumps(
+        {"format": ARTIFACT_FORMAT, "card": tiny_model.card, "sha256": hashlib.sha256(body).hexdigest()}
+    )
+    encoded = header.encode()
+    with pytest.raises(ModelError, match="cannot read the artifact's models"):
+        loads(MAGIC + len(encoded).to_bytes(8, "big") + encoded + body)
+
+
+def test_refuses_missing_and_garbage_files(tmp_path):
     with pytest.raises(ModelError, match="not found"):
         load(tmp_path / "none.joblib")
     (tmp_path / "bad.joblib").write_bytes(b"garbage")
-    with pytest.raises(ModelError, match="cannot read"):
+    with pytest.raises(ModelError, match="older or foreign"):
         load(tmp_path / "bad.joblib")
+    with pytest.raises(ModelError, match="header"):
+        loads(MAGIC + (5).to_bytes(8, "big") + b"{not json")
 
 
-def test_loading_is_quick(tiny_full_model_path):
-    started = time.perf_counter()
-    load(tiny_full_model_path)
-    assert time.perf_counter() - started < 1.5
+def test_the_card_records_the_installed_versions(tiny_model):
+    assert tiny_model.card["versions"] == library_versions()

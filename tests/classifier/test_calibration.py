@@ -1,35 +1,49 @@
+"""SharedPlatt: a linear classifier with probabilities from one sigmoid shared by all labels."""
+
 import numpy as np
+import pytest
+from sklearn.svm import LinearSVC
 
-from classifier.calibration import cross_fitted, fit_temperature, negative_log_likelihood, threshold_report
-from classifier.model import ABSENT, softmax
+from classifier.calibration import SharedPlatt, fit_shared_sigmoid, shared_sigmoid
 
 
-def _sample(temperature: float, n: int = 4000, seed: int = 0):
+def _blobs(n_labels: int, n: int = 300, seed: int = 0):
     rng = np.random.default_rng(seed)
-    scores = rng.normal(0, 3, size=(n, 4))
-    truth = np.array([rng.choice(4, p=p) for p in softmax(scores / temperature)])
-    return scores, truth
+    centres = rng.normal(0, 2, size=(n_labels, 5))
+    y = rng.integers(0, n_labels, size=n)
+    X = centres[y] + rng.normal(0, 1.5, size=(n, 5))
+    return X, np.array([f"label{i}" for i in y])
 
 
-def test_temperature_is_recovered_from_calibrated_samples():
-    scores, truth = _sample(2.0)
-    assert abs(fit_temperature(scores, truth) - 2.0) < 0.2
+@pytest.mark.parametrize("n_labels", [2, 4])
+def test_probabilities_keep_the_classifier_ranking(n_labels):
+    X, y = _blobs(n_labels)
+    model = SharedPlatt(LinearSVC(random_state=0)).fit(X, y)
+    proba = model.predict_proba(X)
+    assert proba.shape == (len(y), n_labels) and np.allclose(proba.sum(axis=1), 1)
+    assert (proba.argmax(axis=1) == model.decision_function(X).argmax(axis=1)).all()
+    assert list(model.predict(X[:5])) == list(model.classes_[proba[:5].argmax(axis=1)])
+    assert model.coef_.shape == (n_labels, 5)
 
 
-def test_rows_whose_label_the_fit_never_saw_are_ignored():
-    scores, truth = _sample(2.0)
-    scores[:50, 0] = ABSENT
-    truth[:50] = 0
-    assert abs(fit_temperature(scores, truth) - 2.0) < 0.2
-    assert negative_log_likelihood(np.zeros((2, 2)), np.array([0, 1])) == np.log(2)
+def test_binary_weights_give_one_row_per_label():
+    X, y = _blobs(2)
+    model = SharedPlatt(LinearSVC(random_state=0)).fit(X, y)
+    assert np.allclose(model.coef_[1], model.estimator_.coef_[0]) and np.allclose(model.coef_[0], -model.coef_[1])
+    assert np.allclose(model.decision_function(X)[:, 1], model.estimator_.decision_function(X))
 
 
-def test_cross_fitted_thresholds_come_from_the_other_folds():
-    scores, truth = _sample(1.0)
-    groups = np.arange(len(truth)) % 5
-    fitted = cross_fitted(scores, truth, groups, target_precision=0.9)
-    assert fitted["proba"].shape == scores.shape
-    assert np.allclose(fitted["proba"].sum(axis=1), 1)
-    assert len(np.unique(fitted["threshold"])) <= 5
-    report = threshold_report(fitted["proba"], truth, fitted["routed"])
-    assert 0 < report["coverage"] < 1 and report["precision"] > 0.85 and report["ece"] < 0.05
+def test_the_shared_sigmoid_is_recovered_from_samples_drawn_from_it():
+    rng = np.random.default_rng(1)
+    scores = rng.normal(0, 1.5, size=(6000, 5))
+    truth = np.array([rng.choice(5, p=p) for p in shared_sigmoid(scores, 2.0, -1.0)])
+    slope, offset = fit_shared_sigmoid(scores, truth)
+    assert abs(slope - 2.0) < 0.3 and abs(offset + 1.0) < 0.3
+
+
+def test_confidences_are_calibrated_on_held_out_rows():
+    X, y = _blobs(4, n=2000, seed=2)
+    model = SharedPlatt(LinearSVC(random_state=0)).fit(X[:1000], y[:1000])
+    proba = model.predict_proba(X[1000:])
+    correct = model.classes_[proba.argmax(axis=1)] == y[1000:]
+    assert abs(proba.max(axis=1).mean() - correct.mean()) < 0.05

@@ -1,6 +1,6 @@
 import pytest
 
-from classifier.dataset import DatasetError, file_sha256, load_labelled, load_taxonomy, load_unlabelled
+from classifier.dataset import DatasetError, Message, file_sha256, load_labelled, message_digest, read_rows
 
 
 def test_load_labelled(tiny_csv):
@@ -19,7 +19,7 @@ def test_missing_columns_are_named(tmp_path):
 
 def test_missing_file(tmp_path):
     with pytest.raises(DatasetError, match="not found"):
-        load_labelled(tmp_path / "nope.csv")
+        read_rows(tmp_path / "nope.csv", ("id",))
 
 
 def test_rows_without_label_or_text_are_skipped_and_bom_is_accepted(tmp_path):
@@ -28,18 +28,7 @@ def test_rows_without_label_or_text_are_skipped_and_bom_is_accepted(tmp_path):
     assert [m.id for m in load_labelled(path)] == ["1"]
 
 
-def test_unlabelled_ignores_extra_columns(tmp_path):
-    path = tmp_path / "u.csv"
-    path.write_text("id,title,body,likes\n1,标题,正文,3\n", encoding="utf-8")
-    assert load_unlabelled(path)[0].label is None
-
-
-def test_sha256(tiny_csv):
+def test_digests(tiny_csv):
     assert len(file_sha256(tiny_csv)) == 64
-
-
-def test_taxonomy_rows_become_pseudo_messages(tmp_path):
-    path = tmp_path / "taxonomy.csv"
-    path.write_text("level1,level2,level3\n交通运输,公路,高速收费\n交通运输,公路,其他\n政法,,\n", encoding="utf-8")
-    rows = load_taxonomy(path)
-    assert [(m.title, m.label) for m in rows] == [("公路 高速收费", "交通运输"), ("公路", "交通运输")]
+    a, b = Message("1", "公交", "太少", "交通运输"), Message("2", "公交", "太少", "城乡建设")
+    assert message_digest(a) == message_digest(Message("other id", "公交", "太少", "交通运输")) != message_digest(b)

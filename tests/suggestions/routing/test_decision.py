@@ -7,8 +7,10 @@ import time
 
 import pytest
 
+import classifier
 from suggestions.extensions import db
 from suggestions.routing import decision as routing
+from suggestions.routing.retraining import promote, register_file
 from suggestions.routing.serving import ModelHolder
 from tests import factories
 
@@ -37,8 +39,9 @@ def test_below_threshold_is_not_automatic_and_says_why(seeded, model):
 
 
 def test_threshold_defaults_to_the_model_card(seeded, model):
-    assert routing.threshold_for(model, None, 0.6) == model.card["threshold"]
-    assert routing.threshold_for(model, 0.8, 0.6) == 0.8
+    output = model.predict("", TRANSPORT).category
+    assert routing.threshold_for(output, None, 0.6) == model.card["models"]["category"]["threshold"]
+    assert routing.threshold_for(output, 0.8, 0.6) == 0.8
 
 
 def test_inactive_department_is_never_auto_routed(seeded, model):
@@ -61,21 +64,23 @@ def test_no_model_means_manual_dispatch(seeded):
 
 
 class TestModelHolder:
-    def test_missing_file_logs_a_warning_and_returns_none(self, tmp_path, caplog):
+    """Every worker serves the version promoted in the database; the file only until one is promoted."""
+
+    def test_missing_file_logs_a_warning_and_returns_none(self, app, tmp_path, caplog):
         holder = ModelHolder(tmp_path / "none.joblib", reload_seconds=0)
         with caplog.at_level(logging.WARNING, logger="suggestions.routing"):
             assert holder.get() is None
         assert "routing everything to manual dispatch" in caplog.text
-        assert "未找到分类模型文件" in holder.current_problem()
+        assert "未找到分类模型" in holder.current_problem()
 
-    def test_corrupt_file_is_reported_not_raised(self, tmp_path):
+    def test_corrupt_file_is_reported_not_raised(self, app, tmp_path):
         path = tmp_path / "bad.joblib"
         path.write_bytes(b"not a model")
         holder = ModelHolder(path, reload_seconds=0)
         assert holder.get() is None
         assert "无法加载" in holder.problem
 
-    def test_promoted_file_is_picked_up_without_restart(self, tmp_path, tiny_model_path):
+    def test_a_replaced_file_is_picked_up_without_restart(self, app, tmp_path, tiny_model_path):
         path = tmp_path / "current.joblib"
         holder = ModelHolder(path, reload_seconds=0)
         assert holder.get() is None
@@ -85,11 +90,25 @@ class TestModelHolder:
         assert first is not None and holder.problem is None
         assert holder.get() is first  # unchanged file: no reload
 
-    def test_checks_the_file_at_most_every_reload_interval(self, tmp_path, tiny_model_path):
-        path = tmp_path / "current.joblib"
-        holder = ModelHolder(path, reload_seconds=3600)
+    def test_the_promoted_version_in_the_database_wins_over_the_file(
+        self, app, tmp_path, tiny_model_path, tiny_full_model_path
+    ):
+        holder = ModelHolder(tiny_model_path, reload_seconds=0)
+        assert holder.get().card["models"]["handler"] is None  # the file: category model only
+        promote(register_file(tiny_full_model_path))
+        db.session.commit()
+        served = holder.get()
+        assert served.version == classifier.load(tiny_full_model_path).version
+        assert served.card["models"]["handler"] is not None
+        # Another server's holder on the same database, without the file, serves the same version.
+        elsewhere = ModelHolder(tmp_path / "absent.joblib", reload_seconds=0)
+        assert elsewhere.get().version == served.version
+
+    def test_looks_again_at_most_every_reload_interval(self, app, tmp_path, tiny_model_path):
+        holder = ModelHolder(tmp_path / "current.joblib", reload_seconds=3600)
         assert holder.get() is None
-        shutil.copy(tiny_model_path, path)
+        promote(register_file(tiny_model_path))
+        db.session.commit()
         assert holder.get() is None  # not looked at again yet
         holder._checked_at = time.monotonic() - 7200
         assert holder.get() is not None

@@ -53,8 +53,8 @@ def test_corrections_become_training_rows_and_the_latest_one_wins(app, staff, va
     )
     db.session.commit()
     rows = retraining.correction_set()
-    assert [(m.title, m.label) for m in rows.category] == [("快递网点乱", "商贸旅游")]
-    assert [(m.body, m.label) for m in rows.handler] == [("快递网点占道分拣包裹，影响通行", "属地政府")]
+    assert [(m.title, m.label) for m in rows["category"]] == [("快递网点乱", "商贸旅游")]
+    assert [(m.body, m.label) for m in rows["handler"]] == [("快递网点占道分拣包裹，影响通行", "属地政府")]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RouteCorrection)) == 2
 
 
@@ -64,16 +64,18 @@ def test_retraining_promotes_a_better_model_and_workers_serve_it(app, runner, st
         correct(vault, staff, title, body, "商贸旅游", factories.department_named("市商务局"))
     result = runner.invoke(args=["classifier", "retrain", "--tolerance", TOLERANCE])
     assert result.exit_code == 0, result.output
-    assert "promoted (6 category and 6 department corrections)" in result.output
+    assert "promoted (6 category, 6 department and 0 domain corrections)" in result.output
     versions = {v.version: v for v in db.session.scalars(sa.select(ModelVersion))}
     assert versions[old_version].state == "retired" and versions[old_version].trigger == "initial"
     new = next(v for v in versions.values() if v.state == "promoted")
     assert new.version != old_version and new.promoted_at is not None and new.reasons
     assert new.category_corrections == 6 and new.macro_f1 is not None
-    assert artifacts.load(model_path).version == new.version
+    # The promoted artifact lives in its database row, where every app server reads it; the file is untouched.
+    assert artifacts.loads(new.artifact).version == new.version
+    assert artifacts.load(model_path).version == old_version
     served = app.extensions["classifier"].get()
     assert served.version == new.version
-    assert served.predict("快递驿站", "快递包裹堆在门口").category == "商贸旅游"
+    assert served.predict("快递驿站", "快递包裹堆在门口").category.label == "商贸旅游"
 
 
 def test_retraining_refuses_a_worse_model_and_keeps_serving_the_old_one(app, runner, staff, vault, model_path):
@@ -88,7 +90,6 @@ def test_retraining_refuses_a_worse_model_and_keeps_serving_the_old_one(app, run
     refused = db.session.scalar(sa.select(ModelVersion).where(ModelVersion.state == "refused"))
     assert refused is not None and any("相互矛盾" in reason for reason in refused.reasons)
     assert refused.comparison["category"]["base_cv"]["new"] < refused.comparison["category"]["base_cv"]["old"]
-    assert artifacts.load(model_path).version == old_version
     assert app.extensions["classifier"].get().version == old_version
     html_client = app.test_client()
     from tests.conftest import AuthActions
@@ -111,5 +112,5 @@ def test_department_corrections_reach_the_handler_model(app, runner, staff, vaul
     assert result.exit_code == 0, result.output
     latest = db.session.scalar(sa.select(ModelVersion).order_by(ModelVersion.id.desc()))
     assert latest.handler_corrections == 1
-    assert latest.card["handler"]["weak_labels"]["n_corrections"] == 1
+    assert len(latest.card["models"]["handler"]["data"]["corrections"]) == 1
     assert latest.comparison["handler"]["n_corrections"] == 1

@@ -270,13 +270,14 @@ def test_model_page_lists_versions_figures_and_correction_pairs(admin, staff, ap
         [
             ModelVersion(
                 version="20261121-120000-abcdef12",
-                path="/tmp/x.joblib",
+                artifact=b"",
                 state="refused",
                 macro_f1=0.871,
                 threshold=0.81,
                 coverage=0.74,
                 category_corrections=3,
                 handler_corrections=1,
+                domain_corrections=2,
                 reasons=["新模型在相同交叉验证划分上的宏平均 F1 低于现用模型。"],
             ),
             RouteCorrection(

@@ -156,7 +156,7 @@ def test_manual_queue_warns_when_no_model_is_loaded(client, auth, staff, items, 
 
     app.extensions["classifier"] = ModelHolder(tmp_path / "missing.joblib", 0)
     auth.login(staff["dispatcher"])
-    assert "未找到分类模型文件" in client.get("/triage").get_data(as_text=True)
+    assert "未找到分类模型" in client.get("/triage").get_data(as_text=True)
 
 
 class TestFiltersAndSearch:
