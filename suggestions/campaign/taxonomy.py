@@ -12,7 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from suggestions.extensions import db
-from suggestions.models import Campaign, CampaignDomain, Department, Project, Suggestion
+from suggestions.models import Campaign, CampaignDomain, Department, Project, Suggestion, split_words
 from suggestions.workflow import WorkflowError
 
 DOMAIN_NAME_MAX = 32
@@ -97,25 +97,47 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def add_domain(campaign: Campaign, name: str, default_department: Department | None = None) -> CampaignDomain:
-    """Append a domain to the campaign's list."""
+# What predicts a domain besides the domain model (see routing.domains); each a 、-separated list.
+SIGNALS = ("keywords", "excludes", "handler_types", "categories")
+
+
+def signals_of(source) -> dict[str, str]:
+    """The prediction signals of a domain, or of a mapping such as a seed file's entry (missing ones empty)."""
+    get = source.get if isinstance(source, dict) else lambda name, default: getattr(source, name) or default
+    return {name: "、".join(split_words(get(name, ""))) for name in SIGNALS}
+
+
+def add_domain(
+    campaign: Campaign, name: str, default_department: Department | None = None, **signals: str
+) -> CampaignDomain:
+    """Append a domain to the campaign's list (``signals``: keywords, excludes, handler_types, categories)."""
     name = _clean_name(name)
     if domain_named(campaign, name) is not None:
         raise WorkflowError(f"{campaign.year}年已有领域「{name}」。")
     position = max((d.position for d in campaign.domains), default=-1) + 1
-    domain = CampaignDomain(campaign=campaign, name=name, position=position, default_department=default_department)
+    domain = CampaignDomain(
+        campaign=campaign,
+        name=name,
+        position=position,
+        default_department=default_department,
+        **signals_of(signals),
+    )
     db.session.add(domain)
     db.session.flush()
     return domain
 
 
-def update_domain(domain: CampaignDomain, *, name: str, default_department: Department | None) -> CampaignDomain:
-    """Rename a domain or change its default department; its suggestions stay filed under it."""
+def update_domain(
+    domain: CampaignDomain, *, name: str, default_department: Department | None, **signals: str
+) -> CampaignDomain:
+    """Rename a domain, change its default department or its prediction signals; its suggestions stay filed."""
     name = _clean_name(name)
     clash = domain_named(domain.campaign, name)
     if clash is not None and clash is not domain:
         raise WorkflowError(f"{domain.campaign.year}年已有领域「{name}」。")
     domain.name, domain.default_department = name, default_department
+    for field, value in signals_of(signals).items():
+        setattr(domain, field, value)
     db.session.flush()
     return domain
 
@@ -151,7 +173,7 @@ def copy_domains(source: Campaign, target: Campaign) -> int:
     added = 0
     for domain in source.domains:
         if domain_named(target, domain.name) is None:
-            add_domain(target, domain.name, domain.default_department)
+            add_domain(target, domain.name, domain.default_department, **signals_of(domain))
             added += 1
     return added
 

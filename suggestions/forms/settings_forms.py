@@ -83,6 +83,10 @@ class CampaignForm(FlaskForm):
 class DomainForm(FlaskForm):
     name = StringField("领域名称", filters=[strip], validators=[DataRequired("请填写领域名称。"), Length(max=32)])
     default_department = IdSelectField("默认承办部门（选填）", validators=[Optional()])
+    keywords = StringField("关键词（选填）", filters=[strip], validators=[Length(max=500)])
+    excludes = StringField("排除词（选填）", filters=[strip], validators=[Length(max=500)])
+    handler_types = StringField("对应的承办类型（选填）", filters=[strip], validators=[Length(max=200)])
+    categories = StringField("对应的类别（选填）", filters=[strip], validators=[Length(max=200)])
 
 
 class CopyDomainsForm(FlaskForm):

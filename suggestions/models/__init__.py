@@ -1,7 +1,7 @@
 """Database models, one module per area; import them from here."""
 
 from suggestions.models.account import StaffUser
-from suggestions.models.base import UTCDateTime, utcnow
+from suggestions.models.base import UTCDateTime, split_words, utcnow
 from suggestions.models.campaign import Campaign, CampaignDomain, Project, ProjectMilestone, QrPoster
 from suggestions.models.modelversion import MODEL_STATES, ModelVersion
 from suggestions.models.notification import NOTIFICATION_MEDIA, NOTIFICATION_STATES, Notification
@@ -27,6 +27,7 @@ from suggestions.models.suggestion import (
 )
 
 __all__ = [
+    "split_words",
     "HANDLER_TYPES",
     "LOCAL_GOVERNMENT",
     "MODEL_STATES",

@@ -33,6 +33,14 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def split_words(text: str | None) -> list[str]:
+    """Words or phrases an administrator typed, separated by 、 commas, semicolons or spaces."""
+    text = text or ""
+    for separator in ("，", ",", "；", ";", " "):
+        text = text.replace(separator, "、")
+    return [word.strip() for word in text.split("、") if word.strip()]
+
+
 def enum_column(enum_cls, name: str) -> sa.Enum:
     """Store a StrEnum by value as a portable VARCHAR with a CHECK constraint."""
     return sa.Enum(

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from suggestions.extensions import db
-from suggestions.models.base import UTCDateTime, created_at, enum_column, intpk, utcnow
+from suggestions.models.base import UTCDateTime, created_at, enum_column, intpk, split_words, utcnow
 from suggestions.models.reference import Department, District
 from suggestions.workflow import ProjectStatus
 
@@ -60,11 +60,40 @@ class CampaignDomain(db.Model):
     default_department_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("departments.id"), comment="who usually handles this domain; routing may use it"
     )
+    # What predicts the domain besides the domain model (suggestions.routing.domains); words separated by 、.
+    keywords: Mapped[str] = mapped_column(
+        sa.String(500), default="", server_default="", comment="words that file a text here (a rule staff edit)"
+    )
+    excludes: Mapped[str] = mapped_column(
+        sa.String(500), default="", server_default="", comment="phrases removed before matching (养老金 for 养老)"
+    )
+    handler_types: Mapped[str] = mapped_column(
+        sa.String(200), default="", server_default="", comment="handler types (民政 …) whose items belong here"
+    )
+    categories: Mapped[str] = mapped_column(
+        sa.String(200), default="", server_default="", comment="category codes whose items belong here"
+    )
 
     campaign: Mapped[Campaign] = relationship(back_populates="domains")
     default_department: Mapped[Department | None] = relationship(lazy="joined")
 
     __table_args__ = (sa.UniqueConstraint("campaign_id", "name", name="uq_campaign_domains_campaign_name"),)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_words(self.keywords)
+
+    @property
+    def exclude_list(self) -> list[str]:
+        return split_words(self.excludes)
+
+    @property
+    def handler_type_list(self) -> list[str]:
+        return split_words(self.handler_types)
+
+    @property
+    def category_list(self) -> list[str]:
+        return split_words(self.categories)
 
     def __repr__(self) -> str:
         return f"<CampaignDomain {self.id} {self.campaign_id}:{self.name}>"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from suggestions.extensions import db
-from suggestions.models.base import created_at, enum_column, intpk
+from suggestions.models.base import created_at, enum_column, intpk, split_words
 from suggestions.workflow import Status, Step, TimeUnit, Urgency
 
 # Who handles a suggestion: the local government of its district (属地) or a kind of functional bureau.
@@ -189,19 +189,13 @@ class RoutingRule(db.Model):
     department: Mapped[Department] = relationship(lazy="joined")
     category: Mapped[Category | None] = relationship(lazy="joined")
 
-    @staticmethod
-    def split(text: str) -> list[str]:
-        for separator in ("，", ",", "；", ";", " "):
-            text = text.replace(separator, "、")
-        return [word.strip() for word in text.split("、") if word.strip()]
-
     @property
     def keyword_list(self) -> list[str]:
-        return self.split(self.keywords)
+        return split_words(self.keywords)
 
     @property
     def exclude_list(self) -> list[str]:
-        return self.split(self.excludes or "")
+        return split_words(self.excludes)
 
     def __repr__(self) -> str:
         return f"<RoutingRule {self.id} {self.name} -> {self.department_id}>"

@@ -1,7 +1,9 @@
 """What routing proposes for a text: prediction -> category -> department, with a reason staff can read.
 
 The department comes from, in order: a staff keyword rule; the handler-type model with the resident's district
-(see ``routing.handlers``); the category table.  ``routing.dispatch.route`` applies a decision.
+(see ``routing.handlers``); the category table; and when none of them is sure enough, the default department
+of a confidently predicted campaign domain (see ``routing.domains``: 养老 → 市民政局).
+``routing.dispatch.route`` applies a decision.
 
 This is the only module in ``suggestions`` that knows the classifier's types.
 """
@@ -16,8 +18,11 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask import current_app
 
+from suggestions import clock
+from suggestions.campaign.taxonomy import taxonomy_campaign
 from suggestions.extensions import db
-from suggestions.models import Category, Department, District, RoutingRule
+from suggestions.models import Campaign, Category, Department, District, RoutingRule
+from suggestions.routing.domains import DomainPrediction, predict_domain
 from suggestions.routing.handlers import (
     DepartmentCandidate,
     Directory,
@@ -59,11 +64,13 @@ class RouteDecision:
     rule: RoutingRule | None = None
     rule_words: list[str] = field(default_factory=list)
     handler: HandlerView | None = None
-    basis: str | None = None  # what chose the department: rule, local, functional or category
+    basis: str | None = None  # what chose the department: rule, local, functional, category or domain
     needs_district: bool = False
     department_candidates: list[DepartmentCandidate] = field(default_factory=list)
     # A person's choice: ``manual`` (no model run, e.g. the manual queue) or ``chosen`` over the model's proposal.
     domain_output: classifier.ModelOutput | None = None  # the domain model's view, read by routing.domains
+    domain_prediction: DomainPrediction | None = None
+    category_threshold: float | None = None
     manual: bool = False
     chosen: bool = False
     proposal: Department | None = None
@@ -101,6 +108,7 @@ class RouteDecision:
             "reason": self.reason,
             "handler_type": self.handler.handler_type if self.handler else None,
             "basis": self.basis,
+            "domain": self.domain_prediction.name if self.domain_prediction else None,
         }
 
     @property
@@ -116,6 +124,8 @@ class RouteDecision:
             return f"规则「{self.rule.name}」（提到：{'、'.join(self.rule_words)}）→ {self.department.name}"
         if self.basis == "local" and self.handler is not None:
             return f"属地问题（提到：{self.handler.words() or '具体地点'}）→ {self.department.name}"
+        if self.basis == "domain" and self.domain_prediction is not None:
+            return f"领域「{self.domain_prediction.name}」（{self.domain_prediction.reason}）→ {self.department.name}"
         if self.basis == "functional" and self.handler is not None:
             return f"{self.handler.handler_type}类问题（提到：{self.handler.words() or '相关事项'}）→ {self.department.name}"
         if self.category is not None:
@@ -124,6 +134,8 @@ class RouteDecision:
 
     @property
     def automatic(self) -> bool:
+        if self.basis == "domain":
+            return not self.chosen and self.department is not None and self.domain_prediction.confident
         return (
             not self.chosen
             and self.department is not None
@@ -137,6 +149,8 @@ class RouteDecision:
         """A one-line Chinese explanation of the decision, for staff."""
         if self.problem:
             return self.problem
+        if self.basis == "domain" and self.automatic:
+            return self.route_reason
         words = "、".join(word for word, _ in self.explanation[:5])
         because = f"因为提到：{words}" if words else "依据全文"
         if self.needs_district:
@@ -169,8 +183,12 @@ def decide(
     fallback: float,
     problem: str | None = None,
     district: District | None = None,
+    campaign: Campaign | None = None,
 ) -> RouteDecision:
-    """Run the models on the text (read once for all) and choose the department (see the module doc)."""
+    """Run the models on the text (read once for all) and choose the department (see the module doc).
+
+    ``campaign`` gives the domains to predict among (none: no domain prediction).
+    """
     if model is None:
         return RouteDecision(problem=problem or "分类模型不可用，转人工分拨。")
     try:
@@ -185,6 +203,7 @@ def decide(
         department=category.department if category and category.department and category.department.is_active else None,
         confidence=prediction.confidence,
         threshold=threshold_for(prediction, threshold, fallback),
+        category_threshold=threshold_for(prediction, threshold, fallback),
         candidates=[Candidate(categories.get(label), label, p) for label, p in prediction.alternatives],
         explanation=list(prediction.explanation),
         model_version=predictions.model_version,
@@ -207,7 +226,20 @@ def decide(
         district=district,
         directory=directory,
     )
+    decision.domain_prediction = predict_domain(title, body, decision, campaign)
+    _apply_domain(decision)
     return decision
+
+
+def _apply_domain(decision: RouteDecision) -> None:
+    """Send an item that would wait for manual dispatch to its confidently predicted domain's department."""
+    prediction = decision.domain_prediction
+    if decision.automatic or prediction is None or not prediction.confident or prediction.domain is None:
+        return
+    department = prediction.domain.default_department
+    if department is None or not department.is_active:
+        return
+    decision.department, decision.basis, decision.needs_district = department, "domain", False
 
 
 def _handler_view(output: classifier.ModelOutput | None) -> HandlerView | None:
@@ -283,6 +315,7 @@ def route_text(title: str, body: str, district_id: int | None = None) -> RouteDe
             fallback=current_app.config["FALLBACK_CONFIDENCE_THRESHOLD"],
             problem=holder.problem,
             district=db.session.get(District, district_id) if district_id else None,
+            campaign=taxonomy_campaign(clock.local_today()),
         )
     except Exception:
         log.exception("automatic routing failed; the suggestion goes to manual dispatch")

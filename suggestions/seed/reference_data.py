@@ -110,7 +110,7 @@ def seed_reference_data(data: dict | None = None) -> SeedReport:
         db.session.add(campaign)
         for domain in spec["domains"]:
             department = _department(domain["department"], report, data) if domain.get("department") else None
-            taxonomy.add_domain(campaign, domain["name"], department)
+            taxonomy.add_domain(campaign, domain["name"], department, **taxonomy.signals_of(domain))
         report.campaigns += 1
     if db.session.scalar(sa.select(sa.func.count(TimeLimit.id))) == 0:
         for spec in data.get("time_limits", []):

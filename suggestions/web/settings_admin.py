@@ -17,6 +17,7 @@ from suggestions.models import (
     RoutingRule,
     StaffUser,
     TimeLimit,
+    split_words,
 )
 from suggestions.workflow import Role, WorkflowError
 
@@ -99,7 +100,7 @@ def set_staff_active(user: StaffUser, active: bool, *, actor: StaffUser) -> Staf
 
 
 def save_routing_rule(row: RoutingRule | None, **values) -> RoutingRule:
-    if not RoutingRule.split(values["keywords"]):
+    if not split_words(values["keywords"]):
         raise WorkflowError("请填写至少一个关键词。")
     return _save(row, RoutingRule, values)
 

@@ -51,22 +51,26 @@ def campaigns(row_id: int | None = None):
 @bp.route("/campaigns/<id:campaign_id>/domains/<id:domain_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def domains(campaign_id: int, domain_id: int | None = None):
-    """A campaign's domains in order: add, rename, set the default department, reorder, delete."""
+    """A campaign's domains in order: add, rename, set the default department and prediction signals, reorder,
+    delete."""
     campaign = db.get_or_404(Campaign, campaign_id)
     editing = _domain_of(campaign, domain_id) if domain_id else None
     form = DomainForm(prefix="domain")
     form.default_department.choices = department_choices("未指定")
     if request.method == "GET" and editing:
         form.name.data, form.default_department.data = editing.name, editing.default_department_id
+        for name, value in taxonomy.signals_of(editing).items():
+            form[name].data = value
     copy = CopyDomainsForm(prefix="copy")
     copy.source.choices = campaign_choices("请选择", exclude=campaign)
     if form.validate_on_submit():
         department = db.session.get(Department, form.default_department.data) if form.default_department.data else None
+        signals = {name: form[name].data or "" for name in taxonomy.SIGNALS}
         try:
             if editing:
-                taxonomy.update_domain(editing, name=form.name.data, default_department=department)
+                taxonomy.update_domain(editing, name=form.name.data, default_department=department, **signals)
             else:
-                taxonomy.add_domain(campaign, form.name.data, department)
+                taxonomy.add_domain(campaign, form.name.data, department, **signals)
         except WorkflowError as exc:
             db.session.rollback()
             form.name.errors.append(exc.message)

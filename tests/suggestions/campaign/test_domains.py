@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from suggestions import routing
 from suggestions.extensions import db
 from suggestions.models import RouteCorrection, Suggestion
-from suggestions.routing import domains
 from suggestions.workflow import Action, DomainSource, Status
 from tests import factories
 from tests.suggestions.campaign.conftest import domain_of
@@ -38,33 +37,56 @@ def test_the_residents_choice_is_stored_with_its_source(client, campaign):
     assert (suggestion.domain, suggestion.domain_source) == (elderly, DomainSource.RESIDENT)
 
 
-def test_without_a_choice_the_domain_is_undecided_until_a_prediction_plugs_in(client, campaign):
-    assert client.post("/", data=public_form(campaign)).status_code == 201
-    suggestion = latest()
-    assert suggestion.domain is None and suggestion.domain_source is None
-
-
-def test_a_differing_prediction_never_replaces_the_residents_choice_and_staff_see_both(
-    client, auth, staff, campaign, monkeypatch
+def test_an_elderly_canteen_idea_without_a_domain_is_filed_under_elderly_care_and_reaches_civil_affairs(
+    client, auth, staff, campaign
 ):
+    """Issue 12's done-when: the text names a 老年食堂; nobody chose a domain."""
+    response = client.post("/", data=public_form(campaign))
+    assert response.status_code == 201
+    assert "市民政局" in response.get_data(as_text=True)
+    suggestion = latest()
+    assert (suggestion.domain, suggestion.domain_source) == (domain_of(campaign, "养老"), DomainSource.PREDICTED)
+    assert suggestion.domain_reason == "提到：老年食堂、助餐"
+    assert suggestion.status == Status.DISPATCHED and suggestion.department.name == "市民政局"
+    auth.login(staff["dispatcher"])
+    page = client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert "领域「养老」（提到：老年食堂、助餐）→ 市民政局" in page
+
+
+def test_a_pension_question_is_social_insurance_not_elderly_care(client, campaign):
+    body = "我父亲退休后养老金一直没有按时发放，希望社保部门尽快核实。"
+    assert client.post("/", data=public_form(campaign, title="养老金迟发", body=body)).status_code == 201
+    assert latest().domain == domain_of(campaign, "社保")
+    assert latest().domain_reason == "提到：养老金"
+
+
+def test_text_no_signal_knows_stays_undecided(client, campaign):
+    """The app fixture's tiny model has no domain model; nothing in this text names a domain."""
+    body = "建议在路口增设一个邮筒。"
+    assert client.post("/", data=public_form(campaign, title="增设邮筒", body=body)).status_code == 201
+    assert latest().domain is None and latest().domain_source is None
+
+
+def test_a_differing_prediction_never_replaces_the_residents_choice_and_staff_see_both(client, auth, staff, campaign):
     education, elderly = domain_of(campaign, "教育"), domain_of(campaign, "养老")
-    monkeypatch.setattr(
-        domains, "predict_domain", lambda *args: domains.DomainPrediction(elderly, 0.91, "提到：老年、助餐")
-    )
     assert client.post("/", data=public_form(campaign, domain=str(education.id))).status_code == 201
     suggestion = latest()
     assert (suggestion.domain, suggestion.domain_source) == (education, DomainSource.RESIDENT)
-    assert (suggestion.predicted_domain, suggestion.domain_confidence) == (elderly, 0.91)
+    assert suggestion.predicted_domain == elderly
     auth.login(staff["dispatcher"])
     page = client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
-    assert "教育" in page and "市民选择" in page and "系统判断：养老（提到：老年、助餐）" in page
+    assert "教育" in page and "市民选择" in page and "系统判断：养老（提到：老年食堂、助餐）" in page
 
 
-def test_a_prediction_is_the_domain_only_without_a_persons_choice(client, campaign, monkeypatch):
-    elderly = domain_of(campaign, "养老")
-    monkeypatch.setattr(domains, "predict_domain", lambda *args: domains.DomainPrediction(elderly, 0.8, "提到：养老"))
-    assert client.post("/", data=public_form(campaign)).status_code == 201
-    assert (latest().domain, latest().domain_source) == (elderly, DomainSource.PREDICTED)
+def test_keywords_an_administrator_adds_take_effect_for_the_next_suggestion(client, campaign):
+    from suggestions.campaign import taxonomy
+
+    culture = domain_of(campaign, "文化体育")
+    taxonomy.update_domain(culture, name=culture.name, default_department=culture.default_department, keywords="图书馆")
+    db.session.commit()
+    body = "建议区图书馆延长周末开放时间。"
+    assert client.post("/", data=public_form(campaign, title="图书馆开放时间", body=body)).status_code == 201
+    assert (latest().domain, latest().domain_reason) == (culture, "提到：图书馆")
 
 
 def test_a_domain_of_another_campaign_is_refused_with_a_message(client, campaign):
