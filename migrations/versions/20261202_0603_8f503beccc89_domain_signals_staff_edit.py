@@ -6,9 +6,8 @@ Create Date: 2026-12-02 06:03:37.365863
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "8f503beccc89"
