@@ -199,3 +199,31 @@ def retrain(cv_repeats: int, tolerance: float, minimum: int) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(suggestions_cli)
     app.cli.add_command(classifier_cli)
+
+
+@suggestions_cli.command("route-preview")
+@click.option("--data", "data_file", type=click.File("rb"), required=True, help="CSV: id,title,body[,district,domain].")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def route_preview(data_file, as_json: bool) -> None:
+    """Show the domain, category and department routing would choose for each row; writes nothing.
+
+    Uses the live rules, domain signals and served model. A bad row is reported with its line number
+    (on stderr, and under "errors" with --json); the other rows are still predicted.
+    """
+    import json
+
+    from suggestions.routing.preview import PreviewError, preview, read_csv
+
+    try:
+        rows = read_csv(data_file.read())
+    except PreviewError as exc:
+        raise click.ClickException(str(exc)) from exc
+    result = preview(rows)
+    for error in result.errors:
+        click.echo(error["error"], err=True)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    for row in result.predictions:
+        verdict = "自动" if row["automatic"] else "人工"
+        click.echo(f"{row['id']}\t{row['domain']}\t{row['department'] or '—'}\t{verdict}\t{row['reason']}")
