@@ -43,15 +43,25 @@ def test_a_new_campaign_copies_last_years_domains_in_one_action_and_last_year_st
     assert [d.name for d in new.domains] == NOTICE_DOMAINS
     assert domain_of(new, "养老").default_department == elderly.default_department
     assert domain_of(new, "养老").id != elderly.id
+    assert (domain_of(new, "养老").keywords, domain_of(new, "养老").excludes) == (elderly.keywords, elderly.excludes)
+    assert "老年食堂" in elderly.keyword_list and domain_of(new, "养老").handler_types == "民政"
 
     # Editing the new year leaves the earlier one as it was.
     water = factories.department_named("市水务局")
     new_elderly = domain_of(new, "养老")
     edit = admin.post(
         f"/admin/campaigns/{new.id}/domains/{new_elderly.id}",
-        data={"domain-name": "养老服务", "domain-default_department": water.id},
+        data={
+            "domain-name": "养老服务",
+            "domain-default_department": water.id,
+            "domain-keywords": "助餐，养老院 敬老院",
+            "domain-excludes": "养老金",
+        },
     )
     assert edit.status_code == 303
+    db.session.expire_all()
+    assert domain_of(new, "养老服务").keyword_list == ["助餐", "养老院", "敬老院"]
+    assert domain_of(new, "养老服务").handler_types == ""  # a field left empty clears it
     assert admin.post(f"/admin/campaigns/{new.id}/domains/{domain_of(new, '教育').id}/up").status_code == 303
     db.session.expire_all()
     assert [d.name for d in new.domains][:2] == ["教育", "就业"]
@@ -60,6 +70,7 @@ def test_a_new_campaign_copies_last_years_domains_in_one_action_and_last_year_st
     assert domain_of(campaign, "养老").default_department.name == "市民政局"
     page = admin.get(f"/admin/campaigns/{campaign.id}/domains").get_data(as_text=True)
     assert "市民政局" in page and '<th scope="row">养老服务' not in page
+    assert "关键词：" in page and "老年食堂" in page
 
 
 def test_copy_into_an_existing_campaign_adds_only_missing_domains(campaign):
