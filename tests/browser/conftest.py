@@ -125,7 +125,7 @@ def live_server(tmp_path_factory, tiny_model_path):
         yield server
 
 
-def _wait_until_serving(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_until_serving(base_url: str, server: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
