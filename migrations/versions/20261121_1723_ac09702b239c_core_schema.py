@@ -6,8 +6,9 @@ Create Date: 2026-11-21 17:23:10.682957
 
 """
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 # revision identifiers, used by Alembic.
 revision = "ac09702b239c"

@@ -7,15 +7,15 @@ Revises: 979c4af6ac88
 Create Date: 2026-12-01 20:40:00.349172
 
 """
-
 import secrets
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 # revision identifiers, used by Alembic.
-revision = "45d5d1efbb93"
-down_revision = "979c4af6ac88"
+revision = '45d5d1efbb93'
+down_revision = '979c4af6ac88'
 branch_labels = None
 depends_on = None
 
@@ -43,37 +43,23 @@ def _code(year: int, taken: set) -> str:
 
 
 def upgrade():
-    with op.batch_alter_table("suggestions", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "tracking_code",
-                sa.String(length=24),
-                nullable=True,
-                comment="public code: year, nine random digits and a check digit",
-            )
-        )
+    with op.batch_alter_table('suggestions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tracking_code', sa.String(length=24), nullable=True, comment='public code: year, nine random digits and a check digit'))
     connection = op.get_bind()
-    suggestions = sa.table(
-        "suggestions",
-        sa.column("id", sa.Integer),
-        sa.column("code_year", sa.Integer),
-        sa.column("tracking_code", sa.String),
-    )
+    suggestions = sa.table('suggestions', sa.column('id', sa.Integer), sa.column('code_year', sa.Integer), sa.column('tracking_code', sa.String))
     taken: set = set()
     for row_id, year in connection.execute(sa.select(suggestions.c.id, suggestions.c.code_year)).all():
-        connection.execute(
-            suggestions.update().where(suggestions.c.id == row_id).values(tracking_code=_code(year, taken))
-        )
-    with op.batch_alter_table("suggestions", schema=None) as batch_op:
-        batch_op.alter_column("tracking_code", existing_type=sa.String(length=24), nullable=False)
-        batch_op.drop_constraint(batch_op.f("uq_suggestions_idempotency_key"), type_="unique")
-        batch_op.create_unique_constraint("uq_suggestions_channel_idempotency_key", ["channel", "idempotency_key"])
-        batch_op.create_unique_constraint(batch_op.f("uq_suggestions_tracking_code"), ["tracking_code"])
+        connection.execute(suggestions.update().where(suggestions.c.id == row_id).values(tracking_code=_code(year, taken)))
+    with op.batch_alter_table('suggestions', schema=None) as batch_op:
+        batch_op.alter_column('tracking_code', existing_type=sa.String(length=24), nullable=False)
+        batch_op.drop_constraint(batch_op.f('uq_suggestions_idempotency_key'), type_='unique')
+        batch_op.create_unique_constraint('uq_suggestions_channel_idempotency_key', ['channel', 'idempotency_key'])
+        batch_op.create_unique_constraint(batch_op.f('uq_suggestions_tracking_code'), ['tracking_code'])
 
 
 def downgrade():
-    with op.batch_alter_table("suggestions", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_suggestions_tracking_code"), type_="unique")
-        batch_op.drop_constraint("uq_suggestions_channel_idempotency_key", type_="unique")
-        batch_op.create_unique_constraint(batch_op.f("uq_suggestions_idempotency_key"), ["idempotency_key"])
-        batch_op.drop_column("tracking_code")
+    with op.batch_alter_table('suggestions', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_suggestions_tracking_code'), type_='unique')
+        batch_op.drop_constraint('uq_suggestions_channel_idempotency_key', type_='unique')
+        batch_op.create_unique_constraint(batch_op.f('uq_suggestions_idempotency_key'), ['idempotency_key'])
+        batch_op.drop_column('tracking_code')
