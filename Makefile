@@ -45,9 +45,13 @@ run: db model
 system-test-deps:
 	@tests/scripts/install_system_deps.sh
 
+# Two worker processes (this machine has two cores); --dist loadfile keeps a file's tests (and the module-scoped
+# servers they share) in one worker.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
+
 test: $(VENV)/.installed system-test-deps
-	$(VENV)/bin/pytest
-	tests/scripts/with_postgres.sh $(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
+	tests/scripts/with_postgres.sh $(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 bench: $(VENV)/.installed
 	$(PY) -m bench.classifier

@@ -2,7 +2,8 @@
 
 SQLite (default): the migrations run once into a template file, which every test
 copies.  PostgreSQL (``TEST_DATABASE_URL`` set, as ``make test`` does in its
-second pass): the migrations run once, and every test ends by truncating the tables.
+second pass): the migrations run once, and every test ends by truncating the tables; under pytest-xdist
+(``make test`` runs two workers) each worker has its own database.
 """
 
 from __future__ import annotations
@@ -27,6 +28,23 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY_TRAIN = ROOT / "tests" / "data" / "tiny_train.csv"
 TINY_DEPT = ROOT / "tests" / "data" / "tiny_dept.csv"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (the tests truncate tables after each
+    test, which must not hit another worker's rows); created here once per run."""
+    name = f"{url.rsplit('/', 1)[1]}_{worker}"
+    admin = sa.create_engine(os.environ["TEST_DATABASE_ADMIN_URL"], isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+if PG_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+    PG_URL = _worker_database(PG_URL, os.environ["PYTEST_XDIST_WORKER"])
 
 TEST_SECRETS = {
     "SECRET_KEY": "test-secret-key",
