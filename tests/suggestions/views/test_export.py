@@ -39,7 +39,9 @@ def csv_rows(response):
 
 def xlsx_rows(response):
     workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
-    return [["" if value is None else value for value in row] for row in workbook.active.iter_rows(values_only=True)]
+    # A row ends at its last filled cell; pad it to the header's width.
+    rows = workbook.active.iter_rows(values_only=True)
+    return [(["" if value is None else value for value in row] + [""] * len(HEADER))[: len(HEADER)] for row in rows]
 
 
 def table(response, fmt):
