@@ -30,8 +30,8 @@ from suggestions.campaign.taxonomy import open_campaign
 from suggestions.extensions import db
 from suggestions.forms.fields import BODY_MAX, BODY_MIN, NAME_MAX, TITLE_MAX, ChineseLength, clean_text, has_words
 from suggestions.insight.spreadsheets import safe_cell
-from suggestions.intake.submission import Intake, find_existing, submit
-from suggestions.models import District, ImportJob
+from suggestions.intake.submission import Intake, submit
+from suggestions.models import District, ImportJob, Suggestion
 from suggestions.privacy.vault import PhoneVault, is_phone, normalize_phone
 from suggestions.routing.decision import RouteDecision, route_text
 from suggestions.workflow import Channel, Urgency, WorkflowError
@@ -214,10 +214,18 @@ class RowChecker:
 
     def __init__(self, now: datetime):
         self.now = now
+        self.campaigns: dict[date, int | None] = {}
         self.districts = {}
         for district_id, name in db.session.execute(sa.select(District.id, District.name)):
             self.districts[name] = district_id
             self.districts.setdefault(name.removesuffix("区").removesuffix("县"), district_id)
+
+    def campaign_id(self, day: date) -> int | None:
+        """The campaign open on the day of the call, as the hotline form files a call (read once per day)."""
+        if day not in self.campaigns:
+            campaign = open_campaign(day)
+            self.campaigns[day] = campaign.id if campaign else None
+        return self.campaigns[day]
 
     def intake(self, values: dict[str, str]) -> Intake:
         order_no = values.get("工单编号", "")
@@ -252,7 +260,7 @@ class RowChecker:
         confidential = values.get("是否保密", "").lower()
         if confidential not in YES | NO:
             raise RowError(f"是否保密「{values['是否保密']}」应为是或否。")
-        campaign = open_campaign(clock.local(received_at).date())
+        campaign_id = self.campaign_id(clock.local(received_at).date())
         return Intake(
             body=body,
             title=title,
@@ -262,7 +270,7 @@ class RowChecker:
             phone_withheld=not phone,
             consent_version=CONSENT_VERSION,
             received_at=received_at,
-            campaign_id=campaign.id if campaign else None,
+            campaign_id=campaign_id,
             idempotency_key=order_no,
             urgency=urgency,
             confidential=confidential in YES,
@@ -291,7 +299,7 @@ def import_table(
     now = now or clock.now()
     checker = RowChecker(now)
     report = ImportReport(total=len(table.rows))
-    seen: dict[str, int] = {}
+    seen = imported_keys(channel, [row.values.get("工单编号", "") for row in table.rows])
     try:
         _import_rows(table, report, seen, checker, channel, vault, dry_run, decide, job, progress, now)
     except Exception as exc:
@@ -313,9 +321,7 @@ def _import_rows(table, report, seen, checker, channel, vault, dry_run, decide, 
         order_no = row.values.get("工单编号", "")
         try:
             intake = checker.intake(row.values)
-            if order_no in seen:
-                report.duplicates += 1
-            elif find_existing(channel, order_no) is not None:
+            if order_no in seen:  # imported before, or earlier in this file
                 report.duplicates += 1
             else:
                 decision = decide(intake.title, intake.body, intake.district_id)
@@ -327,7 +333,7 @@ def _import_rows(table, report, seen, checker, channel, vault, dry_run, decide, 
                     db.session.commit()
                 else:
                     report.created += 1
-            seen.setdefault(order_no, row.line)
+            seen.add(order_no)
         except (RowError, WorkflowError) as exc:
             db.session.rollback()
             report.errors.append((row.line, order_no, str(exc)))
@@ -339,6 +345,23 @@ def _import_rows(table, report, seen, checker, channel, vault, dry_run, decide, 
 
 
 JOB_EVERY = 25
+KEYS_PER_QUERY = 500
+
+
+def imported_keys(channel: Channel, keys: list[str]) -> set[str]:
+    """The work-order numbers among ``keys`` already stored on ``channel`` (a few queries, not one per row)."""
+    found: set[str] = set()
+    wanted = sorted({key for key in keys if key})
+    for start in range(0, len(wanted), KEYS_PER_QUERY):
+        chunk = wanted[start : start + KEYS_PER_QUERY]
+        found.update(
+            db.session.scalars(
+                sa.select(Suggestion.idempotency_key).where(
+                    Suggestion.channel == channel, Suggestion.idempotency_key.in_(chunk)
+                )
+            )
+        )
+    return found
 
 
 def record_progress(job: ImportJob, report: ImportReport, *, finished: bool = False) -> None:
