@@ -4,7 +4,7 @@ Usage: .venv/bin/python -m bench.export [--rows 100000]
 
 Builds a fresh SQLite database through the migrations and bulk-loads open suggestions with realistic texts
 (200-400 characters), names and encrypted phone numbers, starts gunicorn (one worker, the project's
-gunicorn.conf.py) on loopback, and downloads each export of the whole queue.  Prints, per export: wall time,
+gunicorn.conf.py, so its worker timeout) on loopback, and downloads each export of the whole queue.  Prints, per export: wall time,
 rows, size, and the worker's peak resident memory above what it used before the download (sampled every
 20 ms from /proc).  Targets: 100,000 rows in <= 30 s with <= 200 MB added memory.
 """
@@ -128,7 +128,10 @@ def download(opener, url: str, pid: int, data: bytes | None = None) -> tuple[flo
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], rss_mb(pid))
+            try:
+                peak[0] = max(peak[0], rss_mb(pid))
+            except (OSError, RuntimeError):  # the worker is gone (killed); the download fails and says so
+                return
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)

@@ -146,7 +146,9 @@ def test_exports_of_many_rows_through_gunicorn(busy_site, desk_page):
     with app.app_context():
         entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export")).all()
         assert [(e.details["format"], e.details["rows"], e.details["outcome"]) for e in entries] == [
+            ("csv", 0, "started"),
             ("csv", ROWS, "complete"),
+            ("xlsx", 0, "started"),
             ("xlsx", ROWS, "complete"),
         ]
 
@@ -163,7 +165,9 @@ def test_unmasked_xlsx_export_through_gunicorn(busy_site, desk_page):
     rows = xlsx_table(Path(download.value.path()).read_bytes())
     assert len(rows) == ROWS + 1 and rows[1][12] == "王小明" and rows[1][13].startswith("139")
     with app.app_context():
-        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export_unmasked"))
+        entry = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "export_unmasked").order_by(AuditEntry.id)
+        ).all()[-1]
         assert entry.reason == "纪检部门调阅，文号2026-18"
         assert (entry.details["rows"], entry.details["outcome"], entry.details["filters"]) == (
             ROWS,

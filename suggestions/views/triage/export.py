@@ -1,10 +1,12 @@
 """Exports of a queue as CSV or XLSX: personal data masked by default; unmasked only for administrators with a
-reason.  The audit entry is written when the file has been handed over completely, or marks the export failed
-(an error, or the download broken off), with the rows the file held."""
+reason.  Each export leaves two audit entries with one ``export_id``: ``started`` before the first byte, then,
+when the file has been handed over completely, ``complete``, or ``failed`` (an error, or the download broken
+off), with the rows the file held.  A started export without a closing entry was cut off (a killed worker)."""
 
 from __future__ import annotations
 
 import logging
+import uuid
 
 from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_login import current_user
@@ -56,8 +58,16 @@ def _export(fmt: str, *, unmasked: bool, reason: str = "") -> Response:
         "actor_id": current_user.id,
         "action": "export_unmasked" if unmasked else "export",
         "reason": reason,
-        "details": {"format": fmt, "filters": {k: v for k, v in request.args.items() if v}, "rows": 0},
+        "details": {
+            "export_id": uuid.uuid4().hex,
+            "format": fmt,
+            "filters": {k: v for k, v in request.args.items() if v},
+            "rows": 0,
+        },
     }
+    # Recorded before the first byte: a worker killed mid-file cannot write the closing entry, and this one then
+    # shows the export as unfinished instead of leaving no trace.
+    _record(audit, "started")
 
     def counted():
         for row in exports.export_rows(queue_filter, now=now, due_soon=soon, unmasked=unmasked, vault=vault):
@@ -92,9 +102,9 @@ def _export(fmt: str, *, unmasked: bool, reason: str = "") -> Response:
 
 
 def _record(audit: dict, outcome: str) -> None:
-    """Write the audit entry in a transaction of its own, after the rows were read."""
+    """Write an audit entry in a transaction of its own (after the rows were read, for the closing one)."""
     try:
-        db.session.rollback()  # end the read (SQLite cannot turn an old read snapshot into a write)
+        db.session.rollback()  # end any read (SQLite cannot turn an old read snapshot into a write)
         record_audit(
             db.session.get(StaffUser, audit["actor_id"]),
             audit["action"],

@@ -49,7 +49,13 @@ def table(response, fmt):
 
 
 def audit_entries(action):
-    return db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)).all()
+    """The closing audit entries of ``action`` (complete or failed), each after its start entry."""
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)).all()
+    started = {e.details["export_id"]: e for e in entries if e.details["outcome"] == "started"}
+    closing = [e for e in entries if e.details["outcome"] != "started"]
+    for entry in closing:
+        assert started[entry.details["export_id"]].id < entry.id
+    return closing
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -173,3 +179,19 @@ def test_confidential_item_page_for_officers(client, auth, staff, housing_item):
     assert "保密（由12345热线回访）" in html
     assert "李先生" not in html and "138****5678" not in html and 'id="panel-reveal"' not in html
     assert client.post(f"/suggestions/{item.id}/reveal", data={"reveal-reason": "联系"}).status_code == 403
+
+
+def test_an_export_cut_off_before_its_closing_entry_shows_as_unfinished(client, auth, staff):
+    from suggestions.privacy.disclosure import record_audit
+
+    record_audit(
+        staff["admin"], "export_unmasked", reason="核对", details={"export_id": "x1", "outcome": "started", "rows": 0}
+    )
+    record_audit(staff["admin"], "export", details={"export_id": "x2", "outcome": "started", "rows": 0})
+    record_audit(
+        staff["admin"], "export", details={"export_id": "x2", "outcome": "complete", "rows": 5, "format": "csv"}
+    )
+    db.session.commit()
+    auth.login(staff["admin"])
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert page.count("未完成（下载中断或服务重启") == 1 and page.count("已完整送出") == 1
