@@ -221,6 +221,7 @@ def main() -> int:
             seconds, added, body = download(opener, base + path, pid, data)
         rows = count_rows(body, path.rsplit(".", 1)[1])
         print(f"{label:<28} {seconds:>8.1f} {rows:>8} {len(body) / 2**20:>8.1f} {added:>9.1f}", flush=True)
+    print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     return 0
 
 

@@ -117,6 +117,7 @@ def main() -> int:
         result = next(line for line in output.splitlines() if " rows: " in line)
         result = re.sub(r"^dry run, nothing written: ", "", result)
         print(f"{label:<34} {seconds:>8.1f} {args.rows / seconds:>8.0f}  {result}", flush=True)
+    print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     return 0
 
 

@@ -85,6 +85,13 @@ def export_rows(
     name and the decrypted phone.
     """
     result = db.session.execute(export_query(f, now, due_soon).execution_options(yield_per=BATCH))
+    try:
+        yield from _formatted(result, now=now, due_soon=due_soon, unmasked=unmasked, vault=vault)
+    finally:
+        result.close()  # a download broken off leaves no server-side cursor open (PostgreSQL)
+
+
+def _formatted(result, *, now: datetime, due_soon: timedelta, unmasked: bool, vault: PhoneVault) -> Iterator[list]:
     for (
         code,
         received_at,

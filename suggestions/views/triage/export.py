@@ -70,14 +70,19 @@ def _export(fmt: str, *, unmasked: bool, reason: str = "") -> Response:
     _record(audit, "started")
 
     def counted():
-        for row in exports.export_rows(queue_filter, now=now, due_soon=soon, unmasked=unmasked, vault=vault):
-            yield row
-            audit["details"]["rows"] += 1
+        source = exports.export_rows(queue_filter, now=now, due_soon=soon, unmasked=unmasked, vault=vault)
+        try:
+            for row in source:
+                yield row
+                audit["details"]["rows"] += 1
+        finally:
+            source.close()
 
+    rows = counted()
     if fmt == "csv":
-        chunks = spreadsheets.csv_chunks(exports.HEADER, counted())
+        chunks = spreadsheets.csv_chunks(exports.HEADER, rows)
     else:
-        chunks = spreadsheets.xlsx_chunks(exports.HEADER, counted(), sheet="工单", widths=exports.WIDTHS)
+        chunks = spreadsheets.xlsx_chunks(exports.HEADER, rows, sheet="工单", widths=exports.WIDTHS)
 
     def generate():
         outcome = "failed"
@@ -92,6 +97,7 @@ def _export(fmt: str, *, unmasked: bool, reason: str = "") -> Response:
             audit["details"]["error"] = "导出出错"
             raise
         finally:
+            rows.close()  # the reading stops here, before the closing entry is written
             _record(audit, outcome)
 
     filename = f"jindianzi-{'unmasked-' if unmasked else ''}{clock.local(now):%Y%m%d-%H%M}.{fmt}"
