@@ -12,11 +12,12 @@ from flask.cli import AppGroup
 from suggestions import routing
 from suggestions.campaign import notifications
 from suggestions.extensions import db
-from suggestions.models import StaffUser, Suggestion
+from suggestions.intake import importing
+from suggestions.models import ImportJob, StaffUser, Suggestion
 from suggestions.privacy import disclosure
 from suggestions.routing.decision import route_text
 from suggestions.seed import demo_items, reference_data
-from suggestions.workflow import Status
+from suggestions.workflow import Channel, Status
 
 suggestions_cli = AppGroup("suggestions", help="Seed data, demo content and staff accounts.")
 classifier_cli = AppGroup("classifier", help="Retrain the routing model from staff corrections.")
@@ -101,6 +102,55 @@ def route(triage: bool) -> None:
         dispatched += suggestion.status == Status.DISPATCHED
         db.session.commit()
     click.echo(f"routed {dispatched} suggestions to a department; the others wait for manual dispatch")
+
+
+@suggestions_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--channel", type=click.Choice(["hotline"]), required=True, help="The channel the work orders came in.")
+@click.option("--dry-run", is_flag=True, help="Check and route every row, write nothing, report what would happen.")
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write refused rows (default: FILE with .errors.csv).",
+)
+def import_work_orders(file: Path, channel: str, dry_run: bool, errors_path: Path | None) -> None:
+    """Import a 12345 work-order export (CSV or XLSX with the Chinese column names listed in the README).
+
+    Each row goes through the same intake as a call typed at /hotline/new; a work order imported before (same
+    工单编号) is skipped, so importing a file again adds nothing.  Refused rows are listed, with their row
+    number and the reason, in the error file.
+    """
+    try:
+        table = importing.read_table(file.read_bytes(), file.name)
+    except importing.ImportFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    job = None
+    if not dry_run:
+        job = ImportJob(filename=file.name[:200], channel=channel, total_rows=len(table.rows))
+        db.session.add(job)
+        db.session.commit()
+    with click.progressbar(length=len(table.rows), label="importing" if not dry_run else "checking") as bar:
+        report = importing.import_table(
+            table,
+            channel=Channel(channel),
+            vault=current_app.extensions["phone_vault"],
+            dry_run=dry_run,
+            job=job,
+            progress=lambda _report: bar.update(1),
+        )
+    added = "would be added" if dry_run else "added"
+    click.echo(
+        f"{'dry run, nothing written: ' if dry_run else ''}{report.total} rows: {report.created} {added}, "
+        f"{report.duplicates} already imported (skipped), {report.invalid} refused"
+    )
+    for department, count in report.routes.most_common():
+        click.echo(f"  {count:>6}  {department}")
+    if report.errors:
+        errors_path = errors_path or file.with_name(file.stem + ".errors.csv")
+        errors_path.write_text(report.error_csv(), encoding="utf-8")
+        click.echo(f"refused rows (row number and reason): {errors_path}")
 
 
 @suggestions_cli.command("send-notifications")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -169,3 +170,16 @@ class RoutingRuleForm(FlaskForm):
     def validate_department(self, field):
         if field.data is None:
             raise ValidationError("请选择部门。")
+
+
+class ImportUploadForm(FlaskForm):
+    """The admin's upload of a 12345 work-order export."""
+
+    file = FileField(
+        "工单文件（.csv 或 .xlsx）",
+        validators=[
+            FileRequired("请选择要导入的文件。"),
+            FileAllowed(["csv", "xlsx"], "只能导入 .csv 或 .xlsx 文件。"),
+        ],
+    )
+    dry_run = BooleanField("只检查，不导入（报告将新增多少件、跳过多少件、哪些行有误）")

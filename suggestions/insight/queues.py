@@ -69,7 +69,14 @@ class QueueFilter:
 
 def filtered(f: QueueFilter, now: datetime, due_soon: timedelta) -> sa.Select:
     """Suggestions matching ``f``, in the requested order."""
-    query = sa.select(Suggestion).options(*ROW_RELATIONS)
+    return narrowed(sa.select(Suggestion).options(*ROW_RELATIONS), f, now, due_soon)
+
+
+def narrowed(query: sa.Select, f: QueueFilter, now: datetime, due_soon: timedelta) -> sa.Select:
+    """``query`` (anything selected from suggestions) narrowed to ``f`` and ordered as ``f`` asks.
+
+    The queue page selects ORM rows; the export selects plain columns with the same filter and order.
+    """
     statuses = f.statuses or sorted(OPEN_STATUSES)
     query = query.where(Suggestion.status.in_(statuses))
     if f.department_id is not None:

@@ -3,6 +3,7 @@
 from suggestions.models.account import StaffUser
 from suggestions.models.base import UTCDateTime, split_words, utcnow
 from suggestions.models.campaign import Campaign, CampaignDomain, Project, ProjectMilestone, QrPoster
+from suggestions.models.importjob import IMPORT_STATES, ImportJob
 from suggestions.models.modelversion import MODEL_STATES, ModelVersion
 from suggestions.models.notification import NOTIFICATION_MEDIA, NOTIFICATION_STATES, Notification
 from suggestions.models.reference import (
@@ -29,6 +30,8 @@ from suggestions.models.suggestion import (
 __all__ = [
     "split_words",
     "HANDLER_TYPES",
+    "IMPORT_STATES",
+    "ImportJob",
     "LOCAL_GOVERNMENT",
     "MODEL_STATES",
     "ModelVersion",

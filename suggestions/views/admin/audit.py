@@ -22,5 +22,8 @@ def audit():
         per_page=50,
         error_out=False,
     )
-    exports = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(100)).all()
+    entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(100)).all()
+    # An export's start entry is shown only while no closing entry says how it ended (then it was cut off).
+    closed = {e.details.get("export_id") for e in entries if e.details.get("outcome") in ("complete", "failed")}
+    exports = [e for e in entries if not (e.details.get("outcome") == "started" and e.details["export_id"] in closed)]
     return render_template("admin/audit.html", reveals=reveals, exports=exports)

@@ -1,130 +1,123 @@
-"""CSV export of a queue: personal data masked by default; unmasked only for admins, with a reason, audited."""
+"""Exports of a queue as CSV or XLSX: personal data masked by default; unmasked only for administrators with a
+reason.  Each export leaves two audit entries with one ``export_id``: ``started`` before the first byte, then,
+when the file has been handed over completely, ``complete``, or ``failed`` (an error, or the download broken
+off), with the rows the file held.  A started export without a closing entry was cut off (a killed worker)."""
 
 from __future__ import annotations
 
-import csv
-import io
+import logging
+import uuid
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_login import current_user
 
 from suggestions import clock
 from suggestions.extensions import db
 from suggestions.forms import ReasonForm
-from suggestions.insight import queues
-from suggestions.models import Suggestion
+from suggestions.insight import exports, spreadsheets
+from suggestions.models import StaffUser
 from suggestions.privacy.disclosure import record_audit
-from suggestions.privacy.vault import mask_phone
 from suggestions.views.common import phone_vault
 from suggestions.views.triage import bp
 from suggestions.views.triage.lists import _filter_form, _queue_filter, due_soon_window
 from suggestions.views.triage.visibility import STAFF
 from suggestions.web.login import role_required
-from suggestions.workflow import STATUS_LABELS, Role
-from suggestions.workflow.deadlines import deadline_state
+from suggestions.workflow import Role
 
-MAX_ROWS = 20_000
-HEADER = [
-    "追踪码",
-    "受理时间",
-    "渠道",
-    "状态",
-    "时限",
-    "征集年度",
-    "领域",
-    "类别",
-    "承办部门",
-    "所在区",
-    "标题",
-    "内容",
-    "联系人",
-    "联系电话",
-]
+log = logging.getLogger(__name__)
+
+FORMATS = {"csv": spreadsheets.CSV_MIMETYPE, "xlsx": spreadsheets.XLSX_MIMETYPE}
+# Who may export names and full phone numbers (always with a reason).
+UNMASKED_EXPORT_ROLES = (Role.ADMIN,)
 
 
-def mask_name(name: str | None) -> str:
-    return (name[0] + "*" * (len(name) - 1)) if name else ""
-
-
-def _rows(items, unmasked: bool):
-    vault, now, soon = phone_vault(), clock.now(), due_soon_window()
-    for s in items:
-        hidden = s.confidential and not unmasked
-        phone = vault.decrypt(s.phone_ciphertext) if unmasked and s.phone_ciphertext else (s.phone_masked or "")
-        state = deadline_state(s.due_at, now, soon)
-        yield [
-            s.tracking_code,
-            clock.local(s.received_at).strftime("%Y-%m-%d %H:%M"),
-            s.channel.label,
-            STATUS_LABELS[s.status],
-            {"overdue": "超期", "due_soon": "即将超期"}.get(state, ""),
-            s.campaign.year if s.campaign else "",
-            s.domain.name if s.domain else "",
-            s.category.name if s.category else "",
-            s.department.name if s.department else "",
-            s.district.name if s.district else "",
-            s.title,
-            s.body,
-            "保密" if hidden else (s.contact_name or "") if unmasked else mask_name(s.contact_name),
-            "保密" if hidden else (phone if unmasked else mask_phone(phone) if len(phone) == 11 else phone),
-        ]
-
-
-def _csv_response(rows: list[list], filename: str) -> Response:
-    """Stream rows that were read before the request committed: after the commit the ORM objects are expired
-    and, under gunicorn, no longer bound to a session (the crawl test found the 500 this used to give)."""
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-        writer.writerow(HEADER)
-        for row in rows:
-            writer.writerow(row)
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    response = Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _selected():
-    query = queues.filtered(_queue_filter(_filter_form()), clock.now(), due_soon_window())
-    return db.session.scalars(query.options(sa.orm.selectinload(Suggestion.campaign)).limit(MAX_ROWS)).all()
-
-
-@bp.route("/queue/export.csv")
+@bp.route("/queue/export.<any(csv, xlsx):fmt>")
 @role_required(*STAFF)
-def export_masked():
+def export_masked(fmt: str):
     """The current queue, filters applied, with names and phone numbers masked."""
-    rows = list(_rows(_selected(), unmasked=False))
-    record_audit(current_user, "export", details={"rows": len(rows), "filters": dict(request.args)})
-    db.session.commit()
-    return _csv_response(rows, filename="jindianzi-export.csv")
+    return _export(fmt, unmasked=False)
 
 
-@bp.route("/queue/export-unmasked.csv", methods=["POST"])
-@role_required(Role.ADMIN)
-def export_unmasked():
+@bp.route("/queue/export-unmasked.<any(csv, xlsx):fmt>", methods=["POST"])
+@role_required(*UNMASKED_EXPORT_ROLES)
+def export_unmasked(fmt: str):
     """Full contact data, for administrators only, with a written reason kept in the audit log."""
     form = ReasonForm(prefix="export")
     if not form.validate_on_submit():
         flash("导出完整个人信息须填写理由。", "error")
         return redirect(url_for(".queue", **request.args), 303)
-    if current_user.role != Role.ADMIN:
+    if current_user.role not in UNMASKED_EXPORT_ROLES:
         abort(403)
-    rows = list(_rows(_selected(), unmasked=True))
-    record_audit(
-        current_user,
-        "export_unmasked",
-        reason=form.reason.data,
-        details={"rows": len(rows), "filters": dict(request.args)},
-    )
-    db.session.commit()
-    return _csv_response(rows, filename="jindianzi-export-unmasked.csv")
+    return _export(fmt, unmasked=True, reason=form.reason.data)
+
+
+def _export(fmt: str, *, unmasked: bool, reason: str = "") -> Response:
+    queue_filter = _queue_filter(_filter_form())
+    now, soon, vault = clock.now(), due_soon_window(), phone_vault()
+    audit = {
+        "actor_id": current_user.id,
+        "action": "export_unmasked" if unmasked else "export",
+        "reason": reason,
+        "details": {
+            "export_id": uuid.uuid4().hex,
+            "format": fmt,
+            "filters": {k: v for k, v in request.args.items() if v},
+            "rows": 0,
+        },
+    }
+    # Recorded before the first byte: a worker killed mid-file cannot write the closing entry, and this one then
+    # shows the export as unfinished instead of leaving no trace.
+    _record(audit, "started")
+
+    def counted():
+        source = exports.export_rows(queue_filter, now=now, due_soon=soon, unmasked=unmasked, vault=vault)
+        try:
+            for row in source:
+                yield row
+                audit["details"]["rows"] += 1
+        finally:
+            source.close()
+
+    rows = counted()
+    if fmt == "csv":
+        chunks = spreadsheets.csv_chunks(exports.HEADER, rows)
+    else:
+        chunks = spreadsheets.xlsx_chunks(exports.HEADER, rows, sheet="工单", widths=exports.WIDTHS)
+
+    def generate():
+        outcome = "failed"
+        try:
+            yield from chunks
+            outcome = "complete"
+        except GeneratorExit:
+            audit["details"]["error"] = "下载中断"
+            raise
+        except Exception:
+            log.exception("export failed")
+            audit["details"]["error"] = "导出出错"
+            raise
+        finally:
+            rows.close()  # the reading stops here, before the closing entry is written
+            _record(audit, outcome)
+
+    filename = f"jindianzi-{'unmasked-' if unmasked else ''}{clock.local(now):%Y%m%d-%H%M}.{fmt}"
+    response = Response(stream_with_context(generate()), mimetype=FORMATS[fmt])
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _record(audit: dict, outcome: str) -> None:
+    """Write an audit entry in a transaction of its own (after the rows were read, for the closing one)."""
+    try:
+        db.session.rollback()  # end any read (SQLite cannot turn an old read snapshot into a write)
+        record_audit(
+            db.session.get(StaffUser, audit["actor_id"]),
+            audit["action"],
+            reason=audit["reason"],
+            details={**audit["details"], "outcome": outcome},
+        )
+        db.session.commit()
+    except Exception:
+        log.exception("could not record the export in the audit log")
+        db.session.rollback()
