@@ -1,7 +1,7 @@
 """Import jobs: one row per run of the 12345 work-order import, with its progress and its error report.
 
 Revision ID: 8defe81add75
-Revises: 3147c4d8b5c9
+Revises: 8f503beccc89
 Create Date: 2026-12-02 06:07:08.477843
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '8defe81add75'
-down_revision = '3147c4d8b5c9'
+down_revision = '8f503beccc89'
 branch_labels = None
 depends_on = None
 
