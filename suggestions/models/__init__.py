@@ -4,8 +4,8 @@ from suggestions.models.account import StaffUser
 from suggestions.models.base import UTCDateTime, utcnow
 from suggestions.models.campaign import Campaign, CampaignDomain, Project, ProjectMilestone, QrPoster
 from suggestions.models.modelversion import MODEL_STATES, ModelVersion
-from suggestions.models.partner import ApiKey
 from suggestions.models.notification import NOTIFICATION_MEDIA, NOTIFICATION_STATES, Notification
+from suggestions.models.partner import ApiKey
 from suggestions.models.reference import (
     HANDLER_TYPES,
     LOCAL_GOVERNMENT,
