@@ -50,6 +50,19 @@ def check_rate_limit(text: str) -> str:
     return text
 
 
+_PERIODS = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天", "month": "月", "year": "年"}
+
+
+def describe_rate_limit(text: str) -> str:
+    """A rate limit in Chinese: 60 per minute is 每分钟 60 次."""
+    parts = []
+    for item in parse_many(text):
+        period = _PERIODS.get(item.GRANULARITY.name, item.GRANULARITY.name)
+        every = f"每{item.multiples}{period}" if item.multiples > 1 else f"每{period}"
+        parts.append(f"{every} {item.amount} 次")
+    return "，".join(parts)
+
+
 def issue_key(
     channel: Channel,
     name: str,

@@ -91,6 +91,11 @@ class Channel(StrEnum):
             Channel.ENORTH: "北方网",
         }[self]
 
+    @property
+    def partner_label(self) -> str:
+        """The system behind a partner channel: for the hotline that is the 12345 work-order system."""
+        return "12345热线工单系统" if self == Channel.HOTLINE else self.label
+
 
 # Systems that post suggestions through the partner API with a key; the 12345 system posts as the hotline.
 PARTNER_CHANNELS = (Channel.TJGOV, Channel.ENORTH, Channel.HOTLINE)

@@ -16,4 +16,14 @@ def index():
     return render_template("admin/index.html", missing_years=years_needing_setup(clock.local_today()))
 
 
-from suggestions.views.admin import audit, campaign, content, projects, routing_table, settings, staff, versions  # noqa: E402,F401  (routes register on bp)
+from suggestions.views.admin import (  # noqa: E402,F401  (routes register on bp)
+    api_keys,
+    audit,
+    campaign,
+    content,
+    projects,
+    routing_table,
+    settings,
+    staff,
+    versions,
+)
