@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, current_app, request
 
 from suggestions import clock
 from suggestions.extensions import csrf, db, limiter
@@ -40,10 +40,10 @@ def refused(error: RequestError):
 
 
 def _posted_key():
-    """The active key the POST carries (looked up once per request), or None."""
-    if "open311_key" not in g:
-        g.open311_key = keys.active_key(request.form.get("api_key"))
-    return g.open311_key
+    """The active key the POST carries (looked up once per request, kept in the request's environ), or None."""
+    if "jindianzi.api_key" not in request.environ:
+        request.environ["jindianzi.api_key"] = keys.active_key(request.form.get("api_key"))
+    return request.environ["jindianzi.api_key"]
 
 
 def _key_identity() -> str:
