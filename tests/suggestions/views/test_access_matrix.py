@@ -24,6 +24,8 @@ MATRIX = [
     ("GET", "/admin/models", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 200}),
     ("POST", "/admin/departments/1/type", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 303}),
     ("GET", "/admin/staff", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 200}),
+    ("GET", "/admin/api-keys", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 200}),
+    ("POST", "/admin/api-keys", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 303}),
     ("GET", "/suggestions/{own}", {"operator": 200, "dispatcher": 200, "officer": 200, "admin": 200}),
     ("GET", "/suggestions/{other}", {"operator": 200, "dispatcher": 200, "officer": 404, "admin": 200}),
     ("POST", "/suggestions/{own}/sign", {"operator": 403, "dispatcher": 403, "officer": 303, "admin": 403}),
