@@ -9,7 +9,8 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import _flask, serve
+from tests.browser.conftest import _flask, login, serve
+from tests.browser.crawl import AXE_RUN, ENGLISH, Crawl
 
 API = "/open311/v2"
 
@@ -17,7 +18,7 @@ API = "/open311/v2"
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, tiny_model_path):
     with serve(tmp_path_factory.mktemp("open311"), tiny_model_path) as (server, env):
-        yield server.url, env
+        yield server, env
 
 
 def call(url: str, data: dict | None = None) -> tuple[int, object]:
@@ -30,7 +31,8 @@ def call(url: str, data: dict | None = None) -> tuple[int, object]:
 
 
 def test_a_key_from_the_cli_posts_a_suggestion_and_reads_it_back_by_its_tracking_code(served):
-    url, env = served
+    server, env = served
+    url = server.url
     printed = _flask(env, "suggestions", "api-key", "create", "--channel", "tjgov")
     key = printed.strip().splitlines()[-1]
     status, services = call(url + f"{API}/services.json")
@@ -63,7 +65,7 @@ def test_a_key_from_the_cli_posts_a_suggestion_and_reads_it_back_by_its_tracking
 
 
 def test_errors_through_the_server_are_the_spec_format_never_500(served):
-    url, _env = served
+    url = served[0].url
     for path in (
         f"{API}/requests.json?start_date=0001-01-01T00:00:00%2B14:00",
         f"{API}/requests.json?page=99999999999999999999",
@@ -75,3 +77,31 @@ def test_errors_through_the_server_are_the_spec_format_never_500(served):
         assert 400 <= status < 500 and errors[0]["code"] == status and errors[0]["description"], path
     status, errors = call(url + f"{API}/requests.json", {"api_key": "jdz_wrong"})
     assert status == 403
+
+
+@pytest.mark.browser
+def test_an_admin_makes_and_revokes_a_key_in_the_browser_on_accessible_chinese_pages(served, browser):
+    url = served[0].url
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        Crawl(page, url, "admin")  # installs axe-core as the crawl does
+        login(page, url, served[0].users["admin"])
+        page.goto(url + "/admin/api-keys")
+        page.select_option("#channel", "enorth")
+        page.fill("#name", "北方网专题页")
+        page.click("main form button[type=submit]")
+        key = page.text_content("#issued-key").strip()
+        assert page.evaluate(AXE_RUN) == [] and page.evaluate(ENGLISH) == []
+        status, _ = call(url + f"{API}/requests.json", {"api_key": key})
+        assert status == 400  # the key works: the request got past the key check to the fields
+        page.goto(url + "/admin/api-keys")
+        assert key not in page.content()
+        page.click("text=停用")
+        assert page.evaluate(AXE_RUN) == [] and page.evaluate(ENGLISH) == []
+        page.click("text=确认停用")
+        assert "已停用" in page.text_content("main")
+        status, _ = call(url + f"{API}/requests.json", {"api_key": key})
+        assert status == 403
+    finally:
+        context.close()
