@@ -244,6 +244,14 @@ class TestRateLimit:
         assert db.session.scalar(sa.select(sa.func.count(Suggestion.id))) == 3
         limiter.reset()
 
+    @pytest.mark.app_config(RATELIMIT_ENABLED=True, OPEN311_POST_ADDRESS_LIMIT="3 per minute")
+    def test_bad_keys_are_403_and_limited_per_address(self, client, seeded, service_code):
+        from suggestions.extensions import limiter
+
+        limiter.reset()
+        assert [post(client, "jdz_guess", service_code).status_code for _ in range(4)] == [403, 403, 403, 429]
+        limiter.reset()
+
 
 class TestGet:
     def test_one_request_by_tracking_code_shows_its_public_status(self, client, tjgov_key, service_code):
