@@ -76,10 +76,8 @@ def service(domain: CampaignDomain, campaign: Campaign) -> dict:
 def find_service(code: str | None) -> CampaignDomain | None:
     """The domain in force today whose service_code is ``code``."""
     campaign = current_campaign()
-    if campaign is None or not code or not code.isdigit() or len(code) > 12:
-        return None
-    domain = db.session.get(CampaignDomain, int(code))
-    return domain if domain is not None and domain.campaign_id == campaign.id else None
+    domain = _any_domain(code)
+    return domain if campaign is not None and domain is not None and domain.campaign_id == campaign.id else None
 
 
 def district_names() -> list[str]:
@@ -155,7 +153,7 @@ def parse_filter(args) -> RequestFilter:
         f.codes = [code for code in codes if code]
     code = args.get("service_code", "").strip()
     if code:
-        domain = find_service(code) or _any_domain(code)
+        domain = _any_domain(code)
         if domain is None:
             problems.append(f"service_code「{code[:20]}」不存在，请查看 services.json。")
         else:
@@ -185,9 +183,9 @@ def parse_filter(args) -> RequestFilter:
     return f
 
 
-def _any_domain(code: str) -> CampaignDomain | None:
-    """A domain of an earlier year: its requests can still be listed."""
-    if not code.isdigit() or len(code) > 12:
+def _any_domain(code: str | None) -> CampaignDomain | None:
+    """The domain whose service_code is ``code``, of any year (an earlier year's requests can still be listed)."""
+    if not code or not (code.isascii() and code.isdigit()) or len(code) > 12:
         return None
     return db.session.get(CampaignDomain, int(code))
 

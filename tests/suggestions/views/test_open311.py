@@ -54,8 +54,9 @@ class TestServices:
         district = next(a for a in definition["attributes"] if a["code"] == "district")
         assert district["required"] is True and {"key": "和平区", "name": "和平区"} in district["values"]
 
-    def test_an_unknown_service_is_a_404_in_the_spec_error_format(self, client, seeded):
-        response = client.get(f"{API}/services/999999.json")
+    @pytest.mark.parametrize("code", ["999999", "²", "1" * 40, "abc"])
+    def test_an_unknown_service_is_a_404_in_the_spec_error_format(self, client, seeded, code):
+        response = client.get(f"{API}/services/{code}.json")
         assert response.status_code == 404
         assert response.json[0]["code"] == 404 and "不存在" in response.json[0]["description"]
 
@@ -175,6 +176,8 @@ class TestPostErrors:
             ({"service_code": None}, "缺少 service_code"),
             ({"service_code": "999999"}, "service_code「999999」不存在"),
             ({"service_code": "abc"}, "不存在"),
+            ({"service_code": "²"}, "不存在"),
+            ({"service_code": "１"}, "不存在"),
             ({"description": None}, "缺少 description"),
             ({"description": "太短了"}, "10–5000 个字"),
             ({"description": "字" * 5001}, "10–5000 个字"),
@@ -305,6 +308,8 @@ class TestGet:
             "page=-1",
             "status=pending",
             "service_code=nope",
+            "service_code=%C2%B2",
+            "page=%C2%B2",
             "service_request_id=JDZ-1",
             "service_request_id=" + ",".join(["JDZ-2026-48291-73605"] * 51),
         ],
