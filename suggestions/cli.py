@@ -13,13 +13,16 @@ from suggestions import routing
 from suggestions.campaign import notifications
 from suggestions.extensions import db
 from suggestions.intake import importing
-from suggestions.models import ImportJob, StaffUser, Suggestion
+from suggestions.models import ApiKey, ImportJob, StaffUser, Suggestion
+from suggestions.partners import keys
 from suggestions.privacy import disclosure
 from suggestions.routing.decision import route_text
 from suggestions.seed import demo_items, reference_data
-from suggestions.workflow import Channel, Status
+from suggestions.workflow import PARTNER_CHANNELS, Channel, Status, WorkflowError
 
 suggestions_cli = AppGroup("suggestions", help="Seed data, demo content and staff accounts.")
+api_key_cli = AppGroup("api-key", help="Partner systems' keys for the Open311 API.")
+suggestions_cli.add_command(api_key_cli)
 classifier_cli = AppGroup("classifier", help="Retrain the routing model from staff corrections.")
 
 
@@ -199,6 +202,43 @@ def rotate_phone_key() -> None:
     count = disclosure.rotate_phone_key(current_app.extensions["phone_vault"])
     db.session.commit()
     click.echo(f"re-encrypted personal data of {count} suggestions under the primary key")
+
+
+@api_key_cli.command("create")
+@click.option(
+    "--channel",
+    required=True,
+    type=click.Choice([c.value for c in PARTNER_CHANNELS]),
+    help="tjgov (天津政务网), enorth (北方网) or hotline (the 12345 system).",
+)
+@click.option("--name", default=None, help="Who uses the key (default: the channel's name).")
+@click.option("--rate-limit", default=keys.DEFAULT_RATE_LIMIT, show_default=True, help="e.g. '60 per minute'.")
+def create_api_key(channel: str, name: str | None, rate_limit: str) -> None:
+    """Make a key for a partner system and print it (alone on the last line); it is not shown again."""
+    try:
+        issued = keys.issue_key(Channel(channel), name or Channel(channel).label, rate_limit=rate_limit)
+    except WorkflowError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(
+        f"API key #{issued.row.id} for {channel} ({issued.row.rate_limit}); store it now, it is not shown again:"
+    )
+    click.echo(issued.key)
+
+
+@api_key_cli.command("revoke")
+@click.argument("key_id", type=int)
+def revoke_api_key(key_id: int) -> None:
+    """Revoke a partner key by its number; requests carrying it are refused from then on."""
+    row = db.session.get(ApiKey, key_id)
+    if row is None:
+        raise click.ClickException(f"no API key #{key_id}")
+    try:
+        keys.revoke_key(row)
+    except WorkflowError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"API key #{key_id} revoked")
 
 
 @classifier_cli.command("retrain")

@@ -84,6 +84,9 @@ class Config:
     HOTLINE_LIMIT = "60 per minute"
     HOTLINE_PHONE_LIMIT = "10 per hour"
     LOGIN_LIMIT = "20 per minute"
+    # Open311: reads per client address; posts per address (each partner key also has its own limit).
+    OPEN311_READ_LIMIT = "120 per minute"
+    OPEN311_POST_ADDRESS_LIMIT = "600 per minute"
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     RETENTION_MONTHS = 24

@@ -55,6 +55,7 @@ __all__ = [
 ]
 
 from suggestions.forms.settings_forms import (  # noqa: E402
+    ApiKeyForm,
     CalendarDayForm,
     CampaignForm,
     CopyDomainsForm,
@@ -70,6 +71,7 @@ from suggestions.forms.settings_forms import (  # noqa: E402
 )
 
 __all__ += [
+    "ApiKeyForm",
     "CalendarDayForm",
     "CampaignForm",
     "CopyDomainsForm",

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from suggestions.forms.fields import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, options, strip
-from suggestions.workflow import ProjectStatus, Role, Status, Step, TimeUnit, Urgency
+from suggestions.workflow import PARTNER_CHANNELS, ProjectStatus, Role, Status, Step, TimeUnit, Urgency
 
 
 class TimeLimitForm(FlaskForm):
@@ -130,6 +130,20 @@ class MilestoneForm(FlaskForm):
 class PosterForm(FlaskForm):
     location = StringField("张贴地点", filters=[strip], validators=[DataRequired("请填写张贴地点。"), Length(max=100)])
     district = IdSelectField("所在区（扫码后预先选好）", validators=[Optional()])
+
+
+class ApiKeyForm(FlaskForm):
+    channel = SelectField("合作渠道", choices=options([(c.value, c.partner_label) for c in PARTNER_CHANNELS]))
+    name = StringField(
+        "用途说明",
+        filters=[strip],
+        validators=[DataRequired("请填写密钥用途，例如“天津政务网专题页”。"), Length(max=64)],
+    )
+    per_minute = IntegerField(
+        "每分钟最多提交次数",
+        default=60,
+        validators=[InputRequired("请填写每分钟最多提交次数。"), NumberRange(1, 10000, "应为 1–10000 之间的整数。")],
+    )
 
 
 class StaffForm(FlaskForm):

@@ -62,6 +62,7 @@ class Intake:
     poster_id: int | None = None  # the QR poster a resident scanned
     contact_name: str | None = None
     phone: str | None = None
+    email: str | None = None  # partner systems may pass one on; stored encrypted like the phone
     consent_version: str | None = None
     received_at: datetime | None = None
     campaign_id: int | None = None
@@ -189,4 +190,6 @@ def _new_suggestion(intake, title, body, channel, vault, actor, received_at, now
         suggestion.phone_ciphertext = vault.encrypt(intake.phone)
         suggestion.phone_hash = vault.phone_hash(intake.phone)
         suggestion.phone_masked = mask_phone(intake.phone)
+    if intake.email:
+        suggestion.email_ciphertext = vault.encrypt(intake.email)
     return suggestion, secret

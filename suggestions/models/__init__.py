@@ -6,6 +6,7 @@ from suggestions.models.campaign import Campaign, CampaignDomain, Project, Proje
 from suggestions.models.importjob import IMPORT_STATES, ImportJob
 from suggestions.models.modelversion import MODEL_STATES, ModelVersion
 from suggestions.models.notification import NOTIFICATION_MEDIA, NOTIFICATION_STATES, Notification
+from suggestions.models.partner import ApiKey
 from suggestions.models.reference import (
     HANDLER_TYPES,
     LOCAL_GOVERNMENT,
@@ -29,6 +30,7 @@ from suggestions.models.suggestion import (
 
 __all__ = [
     "split_words",
+    "ApiKey",
     "HANDLER_TYPES",
     "IMPORT_STATES",
     "ImportJob",

@@ -62,6 +62,9 @@ class Suggestion(db.Model):
     phone_ciphertext: Mapped[str | None] = mapped_column(sa.Text, comment="Fernet token of the phone number")
     phone_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True, comment="HMAC for repeat callers")
     phone_masked: Mapped[str | None] = mapped_column(sa.String(16))
+    email_ciphertext: Mapped[str | None] = mapped_column(
+        sa.Text, comment="Fernet token of an e-mail address a partner system passed on"
+    )
     phone_withheld: Mapped[bool] = mapped_column(
         default=False, server_default=sa.false(), comment="不愿留号: the caller declined to give a number"
     )

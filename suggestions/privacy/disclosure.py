@@ -43,6 +43,7 @@ def anonymise_closed(months: int, *, now: datetime | None = None, batch: int = 5
     cutoff = now - timedelta(days=months * DAYS_PER_MONTH)
     has_contact = sa.or_(
         Suggestion.phone_ciphertext.is_not(None),
+        Suggestion.email_ciphertext.is_not(None),
         Suggestion.contact_name.is_not(None),
         Suggestion.body_sealed.is_not(None),
     )
@@ -65,20 +66,27 @@ def anonymise_closed(months: int, *, now: datetime | None = None, batch: int = 5
                 suggestion.phone_ciphertext = None
                 suggestion.phone_hash = None
                 suggestion.phone_masked = None
+                suggestion.email_ciphertext = None
                 suggestion.body_sealed = None
             done += 1
 
 
 def rotate_phone_key(vault) -> int:
-    """Re-encrypt stored phone numbers and sealed texts under the first configured key."""
+    """Re-encrypt stored phone numbers, e-mail addresses and sealed texts under the first configured key."""
     count = 0
     for suggestion in db.session.scalars(
         sa.select(Suggestion).where(
-            sa.or_(Suggestion.phone_ciphertext.is_not(None), Suggestion.body_sealed.is_not(None))
+            sa.or_(
+                Suggestion.phone_ciphertext.is_not(None),
+                Suggestion.email_ciphertext.is_not(None),
+                Suggestion.body_sealed.is_not(None),
+            )
         )
     ):
         if suggestion.phone_ciphertext:
             suggestion.phone_ciphertext = vault.rotate(suggestion.phone_ciphertext)
+        if suggestion.email_ciphertext:
+            suggestion.email_ciphertext = vault.rotate(suggestion.email_ciphertext)
         if suggestion.body_sealed:
             suggestion.body_sealed = vault.rotate(suggestion.body_sealed)
         count += 1

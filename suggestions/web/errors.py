@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -22,6 +22,16 @@ MESSAGES = {
 }
 
 
+# The partner API answers errors in its own (GeoReport v2) format, even for URLs it does not know.
+OPEN311_PREFIX = "/open311/"
+OPEN311_MESSAGES = {
+    404: "接口地址不存在，请查看 /open311/v2/openapi.json。",
+    405: "该接口不支持这种请求方式，请查看 /open311/v2/openapi.json。",
+    413: "提交的内容过大。",
+    429: "请求过于频繁，请稍后再试。",
+}
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -29,13 +39,19 @@ def wants_json() -> bool:
 def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
     message = detail or message
+    if request.path.startswith(OPEN311_PREFIX):
+        description = detail or OPEN311_MESSAGES.get(code, message)
+        return jsonify([{"code": code, "description": description}]), code
     if wants_json():
         return jsonify(error=message, status=code), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
 def handle_http_error(error: HTTPException):
-    return render_error(error.code or 500)
+    response = make_response(render_error(error.code or 500))
+    if error.code == 405:  # say which methods the URL takes, as HTTP asks
+        response.headers["Allow"] = error.get_response().headers.get("Allow", "")
+    return response
 
 
 def handle_csrf_error(error: CSRFError):

@@ -78,10 +78,27 @@ class Channel(StrEnum):
     WEB = "web"
     QR = "qr"
     HOTLINE = "hotline"
+    TJGOV = "tjgov"  # the campaign's topic page on 天津政务网 (tj.gov.cn), through the partner API
+    ENORTH = "enorth"  # the campaign's topic page on 北方网, through the partner API
 
     @property
     def label(self) -> str:
-        return {Channel.WEB: "网站", Channel.QR: "扫码", Channel.HOTLINE: "12345热线"}[self]
+        return {
+            Channel.WEB: "网站",
+            Channel.QR: "扫码",
+            Channel.HOTLINE: "12345热线",
+            Channel.TJGOV: "天津政务网",
+            Channel.ENORTH: "北方网",
+        }[self]
+
+    @property
+    def partner_label(self) -> str:
+        """The system behind a partner channel: for the hotline that is the 12345 work-order system."""
+        return "12345热线工单系统" if self == Channel.HOTLINE else self.label
+
+
+# Systems that post suggestions through the partner API with a key; the 12345 system posts as the hotline.
+PARTNER_CHANNELS = (Channel.TJGOV, Channel.ENORTH, Channel.HOTLINE)
 
 
 class Urgency(StrEnum):

@@ -28,7 +28,15 @@ STARTS = {
     "operator": ["/hotline/new", "/work/callbacks", "/queue"],
     "dispatcher": ["/work/triage", "/work/review", "/work/extensions", "/queue", "/stats/"],
     "officer": ["/queue", "/queue?assignee=me"],
-    "admin": ["/admin/", "/admin/models", "/admin/calendar", "/admin/routing", "/admin/staff", "/admin/imports"],
+    "admin": [
+        "/admin/",
+        "/admin/models",
+        "/admin/calendar",
+        "/admin/routing",
+        "/admin/staff",
+        "/admin/imports",
+        "/admin/api-keys",
+    ],
 }
 
 

@@ -17,6 +17,7 @@ def index():
 
 
 from suggestions.views.admin import (  # noqa: E402,F401  (routes register on bp)
+    api_keys,
     audit,
     campaign,
     content,

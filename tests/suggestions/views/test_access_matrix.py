@@ -29,6 +29,8 @@ MATRIX = [
     ("GET", "/admin/imports", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 200}),
     ("POST", "/admin/imports", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 400}),
     ("GET", "/admin/imports/999", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 404}),
+    ("GET", "/admin/api-keys", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 200}),
+    ("POST", "/admin/api-keys", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 303}),
     ("GET", "/suggestions/{own}", {"operator": 200, "dispatcher": 200, "officer": 200, "admin": 200}),
     ("GET", "/suggestions/{other}", {"operator": 200, "dispatcher": 200, "officer": 404, "admin": 200}),
     ("POST", "/suggestions/{own}/sign", {"operator": 403, "dispatcher": 403, "officer": 303, "admin": 403}),
