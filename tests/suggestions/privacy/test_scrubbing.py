@@ -168,3 +168,14 @@ def test_the_audit_examples():
     assert scrub_text("q=139+1111+2222") == "q=139+1111+2222"  # a URL's plus signs are spaces: the log sees those
     for typed in ["139 1111 2222", "8613911112222", "+8613911112222", "139.1111.2222", "一三九幺幺幺幺二二二二"]:
         assert scrub_text(f"请联系{typed}谢谢") == "请联系139****2222谢谢"
+
+
+def test_the_department_reads_a_confidential_item_with_every_spelling_masked(client, auth, staff, housing_item):
+    spellings = ["+8613911112222", "8613911112222", "139.1111.2222", "139 1111 2222", "一三九幺幺幺幺二二二二"]
+    suggestion = housing_item(body="小区路灯坏了很久，请尽快修理。联系我：" + "，或".join(spellings), confidential=True)
+    auth.login(staff["officer"])
+    html = client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert "小区路灯坏了很久" in html
+    assert html.count("139****2222") >= len(spellings)
+    for spelled_number in spellings + ["1111", "幺幺幺幺"]:
+        assert spelled_number not in html
