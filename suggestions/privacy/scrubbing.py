@@ -67,7 +67,7 @@ _LOOSE = [
         + rf"(?:{_GAP}{_D})?{_EDGE_AFTER}"
     ),
 ]
-_ID_KIND = 0  # the position of the ID-card pattern in _TIGHT and _LOOSE
+_ID_KIND, _LANDLINE_KIND = 0, 2  # positions of the patterns in _TIGHT and _LOOSE
 _ID_DATE = re.compile(r"^[0-9]{6}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 _COUNTRY_CODE = re.compile(r"^(?:00)?86(?=1[3-9][0-9]{9}$)")
 
@@ -98,12 +98,14 @@ def _mask_span(folded: str) -> str:
     return digits[:keep_head] + "*" * (len(digits) - keep_head - keep_tail) + digits[-keep_tail:]
 
 
-def personal_number_spans(text: str) -> list[tuple[int, int]]:
-    """Where personal numbers stand in ``text``, as (start, end) offsets, longest first where two overlap."""
+def personal_number_spans(text: str, *, landlines: bool = True) -> list[tuple[int, int]]:
+    """Where personal numbers stand in ``text``, as (start, end) offsets; the longer wins where two overlap."""
     folded = text.translate(_FOLD)
     found = []
     for loose, patterns in ((False, _TIGHT), (True, _LOOSE)):
         for kind, pattern in enumerate(patterns):
+            if kind == _LANDLINE_KIND and not landlines:
+                continue
             found += [m.span() for m in pattern.finditer(folded) if _is_number(kind, loose, m.group())]
     spans: list[tuple[int, int]] = []
     for start, end in sorted(found, key=lambda span: (span[0] - span[1], span[0])):
@@ -112,11 +114,14 @@ def personal_number_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def scrub_text(text: str) -> str:
-    """Mask ID-card, mobile and landline numbers in free text (110***********1234, 139****2222, 022****6789)."""
+def scrub_text(text: str, *, landlines: bool = True) -> str:
+    """Mask ID-card, mobile and landline numbers in free text (110***********1234, 139****2222, 022****6789).
+
+    ``landlines=False`` leaves landlines as they are (a department's reply gives its office number).
+    """
     if not text:
         return text
     folded = text.translate(_FOLD)
-    for start, end in reversed(personal_number_spans(text)):
+    for start, end in reversed(personal_number_spans(text, landlines=landlines)):
         text = text[:start] + _mask_span(folded[start:end]) + text[end:]
     return text
