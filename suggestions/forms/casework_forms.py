@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from suggestions.casework.department import placeholder_message, unfilled_placeholders
-from suggestions.forms.fields import BODY_MAX, FlaskForm, FreeTextField, IdSelectField, options, strip
+from suggestions.forms.fields import BODY_MAX, BoundedDateField, FlaskForm, FreeTextField, IdSelectField, options, strip
 from suggestions.models.reference import HANDLER_TYPES
 from suggestions.workflow import Adoption, Satisfaction, Urgency
 
@@ -177,8 +176,8 @@ class QueueFilterForm(FlaskForm):
     domain = SelectField("领域", validators=[Optional()])
     assignee = SelectField("承办人", validators=[Optional()])
     department = IdSelectField("承办部门", validators=[Optional()])
-    received_from = DateField("受理日期从", validators=[Optional()])
-    received_to = DateField("至", validators=[Optional()])
+    received_from = BoundedDateField("受理日期从", validators=[Optional()])
+    received_to = BoundedDateField("至", validators=[Optional()])
     sort = SelectField(
         "排序",
         choices=options(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import request
 from flask_wtf import FlaskForm as _FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
-from wtforms import SelectField, TextAreaField
+from wtforms import DateField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -66,6 +67,28 @@ class IdSelectField(SelectField):
 
     def iter_choices(self):
         return [choice._replace(value="") if choice.value is None else choice for choice in super().iter_choices()]
+
+
+# Dates staff and residents can mean: anything outside is a typo (or a probe) and would overflow date arithmetic.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class BoundedDateField(DateField):
+    """A date between 2000 and 2100, refused in Chinese at the field otherwise (0001-01-01, 9999-12-31)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("日期格式应为 2026-11-20。") from None
+
+    def pre_validate(self, form):
+        if self.data is not None and not FIRST_DATE <= self.data <= LAST_DATE:
+            raise ValidationError(f"日期应在 {FIRST_DATE:%Y-%m-%d} 至 {LAST_DATE:%Y-%m-%d} 之间。")
 
 
 class ChineseLength(Length):

@@ -24,6 +24,8 @@ from suggestions.forms.fields import (
 )
 from suggestions.workflow import Urgency
 
+OLDEST_CALL_DAYS = 30
+
 
 class CallTimeField(StringField):
     """A call time typed as text, in Beijing time; one tab stop, unlike datetime-local.
@@ -66,8 +68,14 @@ class CallTimeField(StringField):
         raise ValueError("来电时间格式应为 2026-11-20 09:30，或只填时间 09:30。")
 
     def pre_validate(self, form):
-        if isinstance(self.data, datetime) and self.data > self._now() + timedelta(minutes=5):
+        if not isinstance(self.data, datetime):
+            return
+        if self.data > self._now() + timedelta(minutes=5):
             raise ValidationError("来电时间不能晚于现在。")
+        # Calls are entered while the caller is on the line, or soon after; an older time is a typo (and a year
+        # like 0001 cannot even be converted to UTC).
+        if self.data < self._now() - timedelta(days=OLDEST_CALL_DAYS):
+            raise ValidationError(f"来电时间不能早于 {OLDEST_CALL_DAYS} 天前，请核对日期。")
 
 
 def _local_now() -> datetime:

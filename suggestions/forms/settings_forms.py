@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -15,7 +14,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from suggestions.forms.fields import BODY_MAX, FlaskForm, FreeTextField, IdSelectField, clean_text, options, strip
+from suggestions.forms.fields import (
+    BODY_MAX,
+    BoundedDateField,
+    FlaskForm,
+    FreeTextField,
+    IdSelectField,
+    clean_text,
+    options,
+    strip,
+)
 from suggestions.workflow import ProjectStatus, Role, Status, Step, TimeUnit, Urgency
 
 
@@ -35,8 +43,8 @@ CALENDAR_RANGE_MAX_DAYS = 31
 class CalendarDayForm(FlaskForm):
     """One date, or a range of dates entered at once (a whole holiday, as the State Council's notice gives it)."""
 
-    day = DateField("日期（起）", validators=[InputRequired("请选择日期。")])
-    until = DateField("至（选填，录入连续多天）", validators=[Optional()])
+    day = BoundedDateField("日期（起）", validators=[InputRequired("请选择日期。")])
+    until = BoundedDateField("至（选填，录入连续多天）", validators=[Optional()])
     is_workday = SelectField("类型", choices=options([("0", "放假（非工作日）"), ("1", "调休上班（工作日）")]))
     note = StringField("说明", filters=[strip], validators=[Optional(), Length(max=64), clean_text])
 
@@ -69,8 +77,8 @@ class ReplyTemplateForm(FlaskForm):
 class CampaignForm(FlaskForm):
     year = IntegerField("年度", validators=[InputRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")])
     name = StringField("名称", filters=[strip], validators=[DataRequired("请填写名称。"), Length(max=128), clean_text])
-    opens_on = DateField("开始日期", validators=[InputRequired("请选择开始日期。")])
-    closes_on = DateField("截止日期", validators=[InputRequired("请选择截止日期。")])
+    opens_on = BoundedDateField("开始日期", validators=[InputRequired("请选择开始日期。")])
+    closes_on = BoundedDateField("截止日期", validators=[InputRequired("请选择截止日期。")])
     copy_from = IdSelectField("征集领域", validators=[Optional()])
 
     def validate_closes_on(self, field):
@@ -114,12 +122,12 @@ class ProjectForm(FlaskForm):
 
 
 class MilestoneForm(FlaskForm):
-    due_on = DateField("计划日期", validators=[InputRequired("请选择计划日期。")])
+    due_on = BoundedDateField("计划日期", validators=[InputRequired("请选择计划日期。")])
     title = StringField(
         "节点", filters=[strip], validators=[DataRequired("请填写节点名称。"), Length(max=128), clean_text]
     )
     progress_note = FreeTextField("进展说明（公开）", called="进展说明", max_length=BODY_MAX, landlines=False)
-    done_on = DateField("完成日期（未完成不填）", validators=[Optional()])
+    done_on = BoundedDateField("完成日期（未完成不填）", validators=[Optional()])
 
 
 class PosterForm(FlaskForm):

@@ -20,6 +20,7 @@ from suggestions.views.common import phone_vault
 from suggestions.views.triage import bp
 from suggestions.views.triage.lists import _filter_form, _queue_filter, due_soon_window
 from suggestions.views.triage.visibility import STAFF
+from suggestions.web.errors import refuse
 from suggestions.web.login import role_required
 from suggestions.workflow import STATUS_LABELS, Role
 from suggestions.workflow.deadlines import deadline_state
@@ -95,7 +96,11 @@ def _csv_response(rows: list[list], filename: str) -> Response:
 
 
 def _selected():
-    query = queues.filtered(_queue_filter(_filter_form()), clock.now(), due_soon_window())
+    form = _filter_form()
+    selection = _queue_filter(form)
+    if form.errors:  # never export more than the queue page shows
+        refuse(400, "筛选条件有误，请返回工单队列修改后再导出。")
+    query = queues.filtered(selection, clock.now(), due_soon_window())
     return db.session.scalars(query.options(sa.orm.selectinload(Suggestion.campaign)).limit(MAX_ROWS)).all()
 
 

@@ -14,7 +14,7 @@ from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterFor
 from suggestions.insight import queues
 from suggestions.privacy.vault import is_phone, normalize_phone
 from suggestions.routing.handlers import stored_candidates
-from suggestions.views.common import active_categories, active_departments, district_choices, phone_vault
+from suggestions.views.common import active_categories, active_departments, district_choices, page_number, phone_vault
 from suggestions.views.triage import bp
 from suggestions.views.triage.visibility import (
     DISPATCHERS,
@@ -87,11 +87,14 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
 def queue():
     form = _filter_form()
     query = queues.filtered(_queue_filter(form), clock.now(), due_soon_window())
-    page = db.paginate(query, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
     bulk = BulkForm()
     bulk.assignee.choices = officer_choices(current_user.department_id) if current_user.department_id else []
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("triage/queue.html", page=page, filters=form, bulk=bulk, args=args, queue_name="department")
+    page_html = render_template(
+        "triage/queue.html", page=page, filters=form, bulk=bulk, args=args, queue_name="department"
+    )
+    return page_html, 400 if form.errors else 200
 
 
 @bp.route("/work/<name>")
@@ -104,7 +107,7 @@ def work_queue(name: str):
     if current_user.role not in allowed:
         abort(403)
     query = queues.callback_queue() if name == "callbacks" else queues.named_queue(name)
-    page = db.paginate(query, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
     dispatch = DispatchForm()
     departments = active_departments()
     by_id = {d.id: d for d in departments}
