@@ -11,6 +11,7 @@ from suggestions import clock
 from suggestions.forms.fields import (
     BODY_MAX,
     BODY_MIN,
+    FIRST_DATE,
     NAME_MAX,
     TITLE_MAX,
     FlaskForm,
@@ -23,8 +24,6 @@ from suggestions.forms.fields import (
     validate_mobile,
 )
 from suggestions.workflow import Urgency
-
-OLDEST_CALL_DAYS = 30
 
 
 class CallTimeField(StringField):
@@ -72,10 +71,9 @@ class CallTimeField(StringField):
             return
         if self.data > self._now() + timedelta(minutes=5):
             raise ValidationError("来电时间不能晚于现在。")
-        # Calls are entered while the caller is on the line, or soon after; an older time is a typo (and a year
-        # like 0001 cannot even be converted to UTC).
-        if self.data < self._now() - timedelta(days=OLDEST_CALL_DAYS):
-            raise ValidationError(f"来电时间不能早于 {OLDEST_CALL_DAYS} 天前，请核对日期。")
+        # A year like 0001 is a typo (and cannot even be converted to UTC): the same bounds as every date field.
+        if self.data.date() < FIRST_DATE:
+            raise ValidationError(f"来电时间不能早于 {FIRST_DATE:%Y-%m-%d}，请核对日期。")
 
 
 def _local_now() -> datetime:
