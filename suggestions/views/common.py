@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app, request, session
 
 from suggestions.extensions import db
 from suggestions.models import Campaign, Category, Department, District
@@ -34,6 +35,13 @@ def year_argument() -> int | None:
     if not (re.fullmatch(r"[0-9]{4}", raw) and FIRST_YEAR <= int(raw) <= LAST_YEAR):
         refuse(400, f"年度应为 {FIRST_YEAR}–{LAST_YEAR} 之间的四位数字。")
     return int(raw)
+
+
+def visitor_id() -> str:
+    """A random id for this browser's session (kept in its session cookie); forms bind their one-time keys to it."""
+    if "visitor" not in session:
+        session["visitor"] = secrets.token_hex(16)
+    return session["visitor"]
 
 
 def phone_vault() -> PhoneVault:
