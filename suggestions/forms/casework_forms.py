@@ -12,7 +12,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from suggestions.casework.department import placeholder_message, unfilled_placeholders
 from suggestions.forms.fields import BODY_MAX, BoundedDateField, FlaskForm, FreeTextField, IdSelectField, options, strip
@@ -165,6 +165,10 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     q = StringField("搜索", filters=[strip], validators=[Optional(), Length(max=50)])
+    # A phone search travels as the number's keyed hash, never as the number (see views.triage.lists).
+    caller = HiddenField(
+        validators=[Optional(), Regexp(r"^[0-9a-f]{64}$", message="来电号码查找条件无效，请重新输入号码。")]
+    )
     status = SelectField("状态", validators=[Optional()])
     deadline = SelectField(
         "时限", choices=options([("", "全部"), ("overdue", "超期"), ("due_soon", "即将超期")]), validators=[Optional()]
