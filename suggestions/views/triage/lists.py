@@ -60,7 +60,7 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
     assignee = data.get("assignee") or ""
     search = (data.get("q") or "").strip()
     # Operators and the campaign office find earlier calls by number; the number itself never reaches the address.
-    phone_hash = data.get("caller") or None if current_user.role != Role.OFFICER else None
+    phone_hash = None if current_user.role == Role.OFFICER else (data.get("caller") or None)
     return queues.QueueFilter(
         department_id=current_user.department_id if current_user.role == Role.OFFICER else data.get("department"),
         statuses=[Status(data["status"])] if data.get("status") else [],
