@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -12,12 +11,11 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from suggestions.casework.department import placeholder_message, unfilled_placeholders
-from suggestions.forms.fields import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, clean_text, options, strip
+from suggestions.forms.fields import BODY_MAX, BoundedDateField, FlaskForm, FreeTextField, IdSelectField, options, strip
 from suggestions.models.reference import HANDLER_TYPES
 from suggestions.workflow import Adoption, Satisfaction, Urgency
 
@@ -36,17 +34,11 @@ class ActionForm(FlaskForm):
 
 
 class ReasonForm(ActionForm):
-    reason = TextAreaField(
-        "原因",
-        filters=[strip],
-        validators=[DataRequired("请填写原因。"), ChineseLength(max=REASON_MAX, label="原因")],
-    )
+    reason = FreeTextField("原因", called="原因", max_length=REASON_MAX, required="请填写原因。")
 
 
 class OptionalReasonForm(ActionForm):
-    reason = TextAreaField(
-        "说明（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=REASON_MAX, label="说明")]
-    )
+    reason = FreeTextField("说明（选填）", called="说明", max_length=REASON_MAX)
 
 
 def template_filled_in(form, field):
@@ -57,24 +49,19 @@ def template_filled_in(form, field):
 
 
 class ReplyForm(ActionForm):
-    body = TextAreaField(
+    body = FreeTextField(
         "答复内容",
-        filters=[strip],
-        validators=[
-            DataRequired("请填写答复内容。"),
-            ChineseLength(10, BODY_MAX, label="答复内容"),
-            clean_text,
-            template_filled_in,
-        ],
+        called="答复内容",
+        min_length=10,
+        max_length=BODY_MAX,
+        required="请填写答复内容。",
+        landlines=False,  # the department's office number, for the resident to call
+        validators=[template_filled_in],
     )
 
 
 class NoteForm(ActionForm):
-    body = TextAreaField(
-        "内部备注",
-        filters=[strip],
-        validators=[DataRequired("请填写备注内容。"), ChineseLength(max=BODY_MAX, label="备注")],
-    )
+    body = FreeTextField("内部备注", called="备注", max_length=BODY_MAX, required="请填写备注内容。")
 
 
 class ExtensionForm(ReasonForm):
@@ -95,7 +82,7 @@ class DispatchForm(ActionForm):
         choices=options([("", "不变")] + [(u.value, u.label) for u in Urgency]),
         validators=[Optional()],
     )
-    reason = StringField("说明", filters=[strip], validators=[Optional(), Length(max=REASON_MAX)])
+    reason = FreeTextField("说明", called="说明", max_length=REASON_MAX, single_line=True)
 
     def validate_department(self, field):
         if field.data is None:
@@ -138,9 +125,7 @@ class CallbackForm(ActionForm):
         choices=options([(s.value, s.label) for s in Satisfaction]),
         validators=[InputRequired("请选择回访结果。")],
     )
-    note = TextAreaField(
-        "回访记录", filters=[strip], validators=[Optional(), ChineseLength(max=REASON_MAX, label="回访记录")]
-    )
+    note = FreeTextField("回访记录", called="回访记录", max_length=REASON_MAX)
 
 
 class AdoptionForm(ActionForm):
@@ -150,16 +135,11 @@ class AdoptionForm(ActionForm):
         validators=[InputRequired("请选择评估结果。")],
     )
     project = IdSelectField("对应的民心工程项目", validators=[Optional()])
-    reason = TextAreaField(
-        "说明（将告知市民）", filters=[strip], validators=[Optional(), ChineseLength(max=REASON_MAX, label="说明")]
-    )
+    reason = FreeTextField("说明（将告知市民）", called="说明", max_length=REASON_MAX)
     publish = BooleanField("在项目公开页公示以下标题和摘要（已确认不含姓名、电话、住址等个人信息）")
-    public_title = StringField(
-        "公示标题", filters=[strip], validators=[Optional(), ChineseLength(max=50, label="公示标题"), clean_text]
-    )
-    public_excerpt = TextAreaField(
-        "公示摘要", filters=[strip], validators=[Optional(), ChineseLength(max=200, label="公示摘要"), clean_text]
-    )
+    # Refused by the adoption service when they hold a personal number, never masked behind the dispatcher's back.
+    public_title = FreeTextField("公示标题", called="公示标题", max_length=50, mask=False, single_line=True)
+    public_excerpt = FreeTextField("公示摘要", called="公示摘要", max_length=200, mask=False)
 
 
 class BulkForm(FlaskForm):
@@ -185,6 +165,10 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     q = StringField("搜索", filters=[strip], validators=[Optional(), Length(max=50)])
+    # A phone search travels as the number's keyed hash, never as the number (see views.triage.lists).
+    caller = HiddenField(
+        validators=[Optional(), Regexp(r"^[0-9a-f]{64}$", message="来电号码查找条件无效，请重新输入号码。")]
+    )
     status = SelectField("状态", validators=[Optional()])
     deadline = SelectField(
         "时限", choices=options([("", "全部"), ("overdue", "超期"), ("due_soon", "即将超期")]), validators=[Optional()]
@@ -196,8 +180,8 @@ class QueueFilterForm(FlaskForm):
     domain = SelectField("领域", validators=[Optional()])
     assignee = SelectField("承办人", validators=[Optional()])
     department = IdSelectField("承办部门", validators=[Optional()])
-    received_from = DateField("受理日期从", validators=[Optional()])
-    received_to = DateField("至", validators=[Optional()])
+    received_from = BoundedDateField("受理日期从", validators=[Optional()])
+    received_to = BoundedDateField("至", validators=[Optional()])
     sort = SelectField(
         "排序",
         choices=options(

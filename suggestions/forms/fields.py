@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import request
 from flask_wtf import FlaskForm as _FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
-from wtforms import SelectField
+from wtforms import DateField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import TextInput
 
+from suggestions.privacy.scrubbing import scrub_text
 from suggestions.privacy.vault import is_mobile, is_phone, normalize_phone
 
 # Long enough for a detailed suggestion pasted from a document; longer text is refused with a message, never cut.
@@ -66,6 +69,28 @@ class IdSelectField(SelectField):
         return [choice._replace(value="") if choice.value is None else choice for choice in super().iter_choices()]
 
 
+# Dates staff and residents can mean: anything outside is a typo (or a probe) and would overflow date arithmetic.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class BoundedDateField(DateField):
+    """A date between 2000 and 2100, refused in Chinese at the field otherwise (0001-01-01, 9999-12-31)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("日期格式应为 2026-11-20。") from None
+
+    def pre_validate(self, form):
+        if self.data is not None and not FIRST_DATE <= self.data <= LAST_DATE:
+            raise ValidationError(f"日期应在 {FIRST_DATE:%Y-%m-%d} 至 {LAST_DATE:%Y-%m-%d} 之间。")
+
+
 class ChineseLength(Length):
     """Length with a message that names the field's own limits in Chinese."""
 
@@ -95,12 +120,13 @@ _WORD = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbfA-Za-z]")
 def clean_text(form, field):
     """Refuse text that cannot be stored or shown safely: control characters, undecodable bytes, markup."""
     value = field.data or ""
+    name = getattr(field, "message_name", field.label.text)
     if "\ufffd" in value:
-        raise ValidationError(f"{field.label.text}中有无法识别的字符，请检查输入法或重新输入。")
+        raise ValidationError(f"{name}中有无法识别的字符，请检查输入法或重新输入。")
     if _CONTROL.search(value):
-        raise ValidationError(f"{field.label.text}中有不可见的控制字符，请删除后重新提交。")
+        raise ValidationError(f"{name}中有不可见的控制字符，请删除后重新提交。")
     if _MARKUP.search(value):
-        raise ValidationError(f"{field.label.text}中不能包含网页代码（如 <script>），请改用文字描述。")
+        raise ValidationError(f"{name}中不能包含网页代码（如 <script>），请改用文字描述。")
 
 
 def has_words(minimum: int):
@@ -132,3 +158,44 @@ def validate_callback_number(form, field):
             raise ValidationError("固定电话请加区号，例如 022-23456789。")
         raise ValidationError("请填写手机号码，或带区号的固定电话，例如 13812345678 或 022-23456789。")
     field.data = phone
+
+
+class FreeTextField(TextAreaField):
+    """Text a person types, under the same rules on every form: replies, notes, reasons, comments, suggestions.
+
+    Stripped; refused with a message at the field when it holds control characters (NUL included), undecodable
+    bytes or markup, or when it is empty (if ``required``) or too long; personal numbers are masked before
+    anyone reads it.  ``called`` is how messages name the field (the label may say 选填).
+
+    ``mask=False`` is for text that is masked later by its service: ``intake.submit`` masks a suggestion and seals
+    the original for the campaign office, and a public excerpt is refused there rather than masked.
+    ``landlines=False`` keeps landline numbers: a department's reply gives its office's number to call.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        called: str,
+        max_length: int,
+        min_length: int = -1,
+        required: str | None = None,
+        mask: bool = True,
+        landlines: bool = True,
+        single_line: bool = False,
+        validators=(),
+        **kwargs,
+    ):
+        filters = [strip]
+        if mask:
+            filters.append(lambda value: scrub_text(value, landlines=landlines) if isinstance(value, str) else value)
+        rules = [
+            DataRequired(required) if required else Optional(),
+            ChineseLength(min_length, max_length, label=called),
+            clean_text,
+            *validators,
+        ]
+        if single_line:
+            kwargs.setdefault("widget", TextInput())
+        super().__init__(label, rules, filters=filters, **kwargs)
+        self.message_name = called

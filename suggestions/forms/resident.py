@@ -11,12 +11,12 @@ from suggestions import clock
 from suggestions.forms.fields import (
     BODY_MAX,
     BODY_MIN,
+    FIRST_DATE,
     NAME_MAX,
     TITLE_MAX,
-    ChineseLength,
     FlaskForm,
+    FreeTextField,
     IdSelectField,
-    clean_text,
     has_words,
     options,
     strip,
@@ -67,8 +67,13 @@ class CallTimeField(StringField):
         raise ValueError("来电时间格式应为 2026-11-20 09:30，或只填时间 09:30。")
 
     def pre_validate(self, form):
-        if isinstance(self.data, datetime) and self.data > self._now() + timedelta(minutes=5):
+        if not isinstance(self.data, datetime):
+            return
+        if self.data > self._now() + timedelta(minutes=5):
             raise ValidationError("来电时间不能晚于现在。")
+        # A year like 0001 is a typo (and cannot even be converted to UTC): the same bounds as every date field.
+        if self.data.date() < FIRST_DATE:
+            raise ValidationError(f"来电时间不能早于 {FIRST_DATE:%Y-%m-%d}，请核对日期。")
 
 
 def _local_now() -> datetime:
@@ -76,26 +81,19 @@ def _local_now() -> datetime:
 
 
 class PublicSuggestionForm(FlaskForm):
-    title = StringField(
-        "标题", filters=[strip], validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题"), clean_text]
-    )
-    body = TextAreaField(
+    title = FreeTextField("标题", called="标题", max_length=TITLE_MAX, mask=False, single_line=True)
+    body = FreeTextField(
         "建议内容",
-        filters=[strip],
-        validators=[
-            DataRequired("请填写建议内容。"),
-            ChineseLength(BODY_MIN, BODY_MAX, label="建议内容"),
-            clean_text,
-            has_words(5),
-        ],
+        called="建议内容",
+        min_length=BODY_MIN,
+        max_length=BODY_MAX,
+        required="请填写建议内容。",
+        mask=False,
+        validators=[has_words(5)],
     )
     district = IdSelectField("所在区", validators=[InputRequired("请选择所在区。")])
     domain = IdSelectField("建议领域（选填）", validators=[Optional()])
-    contact_name = StringField(
-        "称呼（选填）",
-        filters=[strip],
-        validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼"), clean_text],
-    )
+    contact_name = FreeTextField("称呼（选填）", called="称呼", max_length=NAME_MAX, single_line=True)
     phone = StringField("手机号码（选填）", filters=[strip], validators=[Optional(), validate_mobile])
     confidential = BooleanField("保密处理：承办部门看不到我的称呼和电话，只由12345热线回访")
     consent = BooleanField(
@@ -119,27 +117,18 @@ class HotlineCallForm(FlaskForm):
     phone = StringField("来电号码", filters=[strip])
     phone_withheld = BooleanField("来电人不愿留号（无法回访，答复只在网上查询）")
     district = IdSelectField("所在区", validators=[InputRequired("请选择所在区。")])
-    body = TextAreaField(
+    body = FreeTextField(
         "来电内容",
-        filters=[strip],
-        validators=[
-            DataRequired("请填写来电内容。"),
-            ChineseLength(BODY_MIN, BODY_MAX, label="来电内容"),
-            clean_text,
-            has_words(5),
-        ],
+        called="来电内容",
+        min_length=BODY_MIN,
+        max_length=BODY_MAX,
+        required="请填写来电内容。",
+        mask=False,
+        validators=[has_words(5)],
     )
-    title = StringField(
-        "标题（选填）",
-        filters=[strip],
-        validators=[Optional(), ChineseLength(max=TITLE_MAX, label="标题"), clean_text],
-    )
+    title = FreeTextField("标题（选填）", called="标题", max_length=TITLE_MAX, mask=False, single_line=True)
     called_at = CallTimeField("来电时间", validators=[InputRequired("请填写来电时间。")], now=_local_now)
-    contact_name = StringField(
-        "来电人称呼（选填）",
-        filters=[strip],
-        validators=[Optional(), ChineseLength(max=NAME_MAX, label="称呼"), clean_text],
-    )
+    contact_name = FreeTextField("来电人称呼（选填）", called="称呼", max_length=NAME_MAX, single_line=True)
     confidential = BooleanField("来电人要求保密（承办部门看不到其身份）")
     urgency = SelectField(
         "紧急程度", choices=options([(u.value, u.label) for u in Urgency]), default=Urgency.GENERAL.value
@@ -189,6 +178,4 @@ class RateForm(FlaskForm):
         choices=options([("satisfied", "满意"), ("basically_satisfied", "基本满意"), ("dissatisfied", "不满意")]),
         validators=[InputRequired("请选择评价。")],
     )
-    comment = TextAreaField(
-        "意见（选填）", filters=[strip], validators=[Optional(), ChineseLength(max=200, label="意见")]
-    )
+    comment = FreeTextField("意见（选填）", called="意见", max_length=200)

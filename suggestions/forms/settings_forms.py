@@ -7,17 +7,24 @@ from datetime import timedelta
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from suggestions.forms.fields import BODY_MAX, ChineseLength, FlaskForm, IdSelectField, options, strip
+from suggestions.forms.fields import (
+    BODY_MAX,
+    BoundedDateField,
+    FlaskForm,
+    FreeTextField,
+    IdSelectField,
+    clean_text,
+    options,
+    strip,
+)
 from suggestions.workflow import PARTNER_CHANNELS, ProjectStatus, Role, Status, Step, TimeUnit, Urgency
 
 
@@ -37,10 +44,10 @@ CALENDAR_RANGE_MAX_DAYS = 31
 class CalendarDayForm(FlaskForm):
     """One date, or a range of dates entered at once (a whole holiday, as the State Council's notice gives it)."""
 
-    day = DateField("日期（起）", validators=[InputRequired("请选择日期。")])
-    until = DateField("至（选填，录入连续多天）", validators=[Optional()])
+    day = BoundedDateField("日期（起）", validators=[InputRequired("请选择日期。")])
+    until = BoundedDateField("至（选填，录入连续多天）", validators=[Optional()])
     is_workday = SelectField("类型", choices=options([("0", "放假（非工作日）"), ("1", "调休上班（工作日）")]))
-    note = StringField("说明", filters=[strip], validators=[Optional(), Length(max=64)])
+    note = StringField("说明", filters=[strip], validators=[Optional(), Length(max=64), clean_text])
 
     def validate_until(self, field):
         if field.data is None or self.day.data is None:
@@ -56,24 +63,23 @@ class CalendarDayForm(FlaskForm):
 
 
 class ReplyTemplateForm(FlaskForm):
-    name = StringField("模板名称", filters=[strip], validators=[DataRequired("请填写模板名称。"), Length(max=64)])
+    name = StringField(
+        "模板名称", filters=[strip], validators=[DataRequired("请填写模板名称。"), Length(max=64), clean_text]
+    )
     category = IdSelectField("适用类别", validators=[Optional()])
     status = SelectField(
         "适用状态", validators=[Optional()], choices=options([("", "全部")] + [(s.value, s.label) for s in Status])
     )
-    body = TextAreaField(
-        "模板内容",
-        filters=[strip],
-        validators=[DataRequired("请填写模板内容。"), ChineseLength(max=BODY_MAX, label="模板内容")],
-    )
+    # Unmasked: a template quotes the department's numbers, and an officer fills in the rest.
+    body = FreeTextField("模板内容", called="模板内容", max_length=BODY_MAX, required="请填写模板内容。", mask=False)
     is_active = BooleanField("启用", default=True)
 
 
 class CampaignForm(FlaskForm):
     year = IntegerField("年度", validators=[InputRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")])
-    name = StringField("名称", filters=[strip], validators=[DataRequired("请填写名称。"), Length(max=128)])
-    opens_on = DateField("开始日期", validators=[InputRequired("请选择开始日期。")])
-    closes_on = DateField("截止日期", validators=[InputRequired("请选择截止日期。")])
+    name = StringField("名称", filters=[strip], validators=[DataRequired("请填写名称。"), Length(max=128), clean_text])
+    opens_on = BoundedDateField("开始日期", validators=[InputRequired("请选择开始日期。")])
+    closes_on = BoundedDateField("截止日期", validators=[InputRequired("请选择截止日期。")])
     copy_from = IdSelectField("征集领域", validators=[Optional()])
 
     def validate_closes_on(self, field):
@@ -82,7 +88,9 @@ class CampaignForm(FlaskForm):
 
 
 class DomainForm(FlaskForm):
-    name = StringField("领域名称", filters=[strip], validators=[DataRequired("请填写领域名称。"), Length(max=32)])
+    name = StringField(
+        "领域名称", filters=[strip], validators=[DataRequired("请填写领域名称。"), Length(max=32), clean_text]
+    )
     default_department = IdSelectField("默认承办部门（选填）", validators=[Optional()])
     keywords = StringField("关键词（选填）", filters=[strip], validators=[Length(max=500)])
     excludes = StringField("排除词（选填）", filters=[strip], validators=[Length(max=500)])
@@ -104,14 +112,14 @@ class ProjectForm(FlaskForm):
         "项目年度（民心工程年度）", validators=[InputRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")]
     )
     number = IntegerField("序号", validators=[InputRequired("请填写序号。"), NumberRange(1, 99, "序号应为 1–99。")])
-    title = StringField("项目名称", filters=[strip], validators=[DataRequired("请填写项目名称。"), Length(max=128)])
+    title = StringField(
+        "项目名称", filters=[strip], validators=[DataRequired("请填写项目名称。"), Length(max=128), clean_text]
+    )
     domain = IdSelectField("领域", validators=[Optional()])
     lead_department = IdSelectField("牵头部门", validators=[Optional()])
     co_departments = SelectMultipleField("配合部门（可多选）", coerce=int, validators=[Optional()])
     status = SelectField("状态", choices=options([(s.value, s.label) for s in ProjectStatus]))
-    summary = TextAreaField(
-        "项目简介（公开）", filters=[strip], validators=[Optional(), ChineseLength(max=BODY_MAX, label="项目简介")]
-    )
+    summary = FreeTextField("项目简介（公开）", called="项目简介", max_length=BODY_MAX, landlines=False)
 
     def validate_campaign(self, field):
         if field.data is None:
@@ -119,16 +127,18 @@ class ProjectForm(FlaskForm):
 
 
 class MilestoneForm(FlaskForm):
-    due_on = DateField("计划日期", validators=[InputRequired("请选择计划日期。")])
-    title = StringField("节点", filters=[strip], validators=[DataRequired("请填写节点名称。"), Length(max=128)])
-    progress_note = TextAreaField(
-        "进展说明（公开）", filters=[strip], validators=[Optional(), ChineseLength(max=BODY_MAX, label="进展说明")]
+    due_on = BoundedDateField("计划日期", validators=[InputRequired("请选择计划日期。")])
+    title = StringField(
+        "节点", filters=[strip], validators=[DataRequired("请填写节点名称。"), Length(max=128), clean_text]
     )
-    done_on = DateField("完成日期（未完成不填）", validators=[Optional()])
+    progress_note = FreeTextField("进展说明（公开）", called="进展说明", max_length=BODY_MAX, landlines=False)
+    done_on = BoundedDateField("完成日期（未完成不填）", validators=[Optional()])
 
 
 class PosterForm(FlaskForm):
-    location = StringField("张贴地点", filters=[strip], validators=[DataRequired("请填写张贴地点。"), Length(max=100)])
+    location = StringField(
+        "张贴地点", filters=[strip], validators=[DataRequired("请填写张贴地点。"), Length(max=100), clean_text]
+    )
     district = IdSelectField("所在区（扫码后预先选好）", validators=[Optional()])
 
 
@@ -156,7 +166,9 @@ class StaffForm(FlaskForm):
             Regexp(r"^[A-Za-z0-9_.-]+$", message="账号只能包含字母、数字、下划线、点和连字符。"),
         ],
     )
-    display_name = StringField("姓名", filters=[strip], validators=[DataRequired("请填写姓名。"), Length(max=64)])
+    display_name = StringField(
+        "姓名", filters=[strip], validators=[DataRequired("请填写姓名。"), Length(max=64), clean_text]
+    )
     role = SelectField("角色", choices=options([(r.value, r.label) for r in Role]))
     department = IdSelectField("所属部门", validators=[Optional()])
     password = PasswordField(
@@ -169,13 +181,17 @@ class StaffForm(FlaskForm):
 
 
 class RoutingRuleForm(FlaskForm):
-    name = StringField("规则名称", filters=[strip], validators=[DataRequired("请填写规则名称。"), Length(max=64)])
+    name = StringField(
+        "规则名称", filters=[strip], validators=[DataRequired("请填写规则名称。"), Length(max=64), clean_text]
+    )
     keywords = StringField(
         "关键词（用顿号分隔，提到任意一个即匹配）",
         filters=[strip],
         validators=[DataRequired("请填写至少一个关键词。"), Length(max=500)],
     )
-    excludes = StringField("排除词（选填，如：养老金）", filters=[strip], validators=[Optional(), Length(max=500)])
+    excludes = StringField(
+        "排除词（选填，如：养老金）", filters=[strip], validators=[Optional(), Length(max=500), clean_text]
+    )
     department = IdSelectField("派往部门", validators=[InputRequired("请选择部门。")])
     category = IdSelectField("仅限类别（选填）", validators=[Optional()])
     priority = IntegerField("优先级（数字小的优先）", default=100, validators=[InputRequired(), NumberRange(0, 10000)])

@@ -6,8 +6,8 @@ hands it to ``routing.dispatch.route`` in the same transaction, so a suggestion 
 (or the manual queue) once the caller commits.  The caller commits once; an answer sent after that commit
 means the suggestion is stored.
 
-Idempotency has one mechanism: a key that is unique per channel (the form's per-visitor key, the partner's own
-id, the 12345 work-order number).  A stored key returns the first suggestion (``Receipt.replayed``); two
+Idempotency has one mechanism: a key that is unique per channel (the partner's own id, the 12345 work-order
+number, or, for a form, ``form_key``: the form's one-time key bound to the sender's session and to the text).  A stored key returns the first suggestion (``Receipt.replayed``); two
 requests racing with the same key are settled by the database's unique constraint: the loser's transaction
 is rolled back and it answers with the winner's suggestion.  So ``submit`` must be the first write of the
 caller's transaction (every caller does exactly that).
@@ -19,6 +19,7 @@ become a write transaction under concurrent load: 40 instead of 150 submissions 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -77,6 +78,23 @@ class Receipt:
     suggestion: Suggestion
     secret: str | None = None  # the one-time 查询密钥 for a resident who left no phone number
     replayed: bool = False
+
+
+_FORM_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def form_key(issued: str | None, sender: str, *typed: object) -> str | None:
+    """The idempotency key of a form submission: the key the form issued, bound to who sent it and what they typed.
+
+    The same form sent again from the same session with the same text is the same submission (a double click, a
+    retry after a lost answer).  Anyone else replaying the key, or the same sender sending other text with it,
+    makes a new suggestion: a key never opens someone else's receipt and never swallows a text.  A key the form
+    could not have issued (not 32 hex digits) means no key.
+    """
+    if not (issued and _FORM_KEY.fullmatch(issued)):
+        return None
+    text = "\x1f".join(str(part or "") for part in typed)
+    return hashlib.sha256(f"{sender}\x1f{issued}\x1f{text}".encode()).hexdigest()
 
 
 def find_existing(channel: Channel, key: str | None) -> Suggestion | None:

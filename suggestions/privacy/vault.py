@@ -13,7 +13,9 @@ MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 # A landline with its area code: 010 and 02x take 8-digit numbers, the other (4-digit) codes 7 or 8 digits.
 LANDLINE_RE = re.compile(r"^0(?:10|2[0-9])[0-9]{8}$|^0[3-9][0-9]{2}[0-9]{7,8}$")
 _AREA_CODE = re.compile(r"^0(?:10|2[0-9]|[3-9][0-9]{2})")
-_SEPARATORS = re.compile(r"[\s\-()（）]")
+_SEPARATORS = re.compile(r"[\s\-()（）.·]")
+# 8613911112222: a mobile with the country code typed without its plus sign.
+_BARE_COUNTRY_CODE = re.compile(r"^86(?=1[3-9][0-9]{9}$)")
 
 
 class PhoneVault:
@@ -48,14 +50,15 @@ class PhoneVault:
 
 
 def normalize_phone(raw: str | None) -> str:
-    """Strip spaces, dashes, brackets and a +86 prefix from a typed number (+86 22 … is the landline 022 …)."""
+    """Strip spaces, dots, dashes, brackets and a +86 (or 0086, or bare 86 before a mobile) prefix from a typed
+    number (+86 22 … is the landline 022 …)."""
     phone = _SEPARATORS.sub("", raw or "")
     for prefix in ("+86", "0086"):
         if phone.startswith(prefix):
             phone = phone[len(prefix) :]
             if phone[:1] not in ("1", "0", ""):
                 phone = "0" + phone
-    return phone
+    return _BARE_COUNTRY_CODE.sub("", phone)
 
 
 def is_mobile(phone: str) -> bool:

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from suggestions import clock
 from suggestions.campaign import taxonomy
 from suggestions.insight import metrics
+from suggestions.views.common import year_argument
 from suggestions.web.login import role_required
 from suggestions.workflow import Role
 
@@ -25,7 +26,7 @@ def overview():
     now = clock.now()
     since = now - timedelta(days=int(period))
     years = taxonomy.campaign_years()
-    year = request.args.get("year", type=int)
+    year = year_argument()
     year = year if year in years else (years[0] if years else None)
     return render_template(
         "stats/overview.html",

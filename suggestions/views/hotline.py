@@ -23,6 +23,7 @@ from suggestions.views.common import (
     district_choices,
     domain_choices,
     phone_vault,
+    visitor_id,
 )
 from suggestions.web.login import role_required
 from suggestions.workflow import STATUS_LABELS, Channel, Role, Urgency
@@ -78,6 +79,7 @@ def new_call():
     if request.method == "GET":
         form.called_at.data = clock.local(clock.now()).replace(second=0, microsecond=0, tzinfo=None)
         form.idempotency_key.data = uuid.uuid4().hex
+        visitor_id()
     decision = None
     if form.validate_on_submit():
         decision = route_text(form.title.data or "", form.body.data, form.district.data)
@@ -94,7 +96,12 @@ def new_call():
                     consent_version="hotline-script",
                     received_at=clock.from_local(form.called_at.data),
                     campaign_id=_campaign_id(),
-                    idempotency_key=form.idempotency_key.data or None,
+                    # Bound to this operator's session and the call's text: see intake.form_key.
+                    idempotency_key=intake.form_key(
+                        form.idempotency_key.data,
+                        f"{visitor_id()}:{current_user.id}",
+                        *(form.title.data, form.body.data, form.district.data, form.phone.data, form.called_at.data),
+                    ),
                     urgency=Urgency(form.urgency.data),
                     confidential=form.confidential.data,
                 ),

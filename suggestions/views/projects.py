@@ -44,6 +44,8 @@ def year_list(year: int):
 
 @bp.route("/<int:year>/<int:number>")
 def detail(year: int, number: int):
+    if not (2000 <= year <= 2100 and 1 <= number <= 99):  # the ranges projects are created with; no query beyond
+        abort(404)
     project = db.session.scalar(sa.select(Project).where(Project.year == year, Project.number == number))
     if project is None:
         abort(404)

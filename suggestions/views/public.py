@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -17,7 +15,7 @@ from suggestions.insight import queues
 from suggestions.models import QrPoster
 from suggestions.privacy.vault import is_mobile, normalize_phone
 from suggestions.routing.decision import route_text
-from suggestions.views.common import campaigns_exist, district_choices, domain_choices, phone_vault
+from suggestions.views.common import campaigns_exist, district_choices, domain_choices, phone_vault, visitor_id
 from suggestions.web.errors import render_error
 from suggestions.web.templating import format_time
 from suggestions.workflow import PUBLIC_STATUS_LABELS, Channel, Satisfaction, Status, WorkflowError
@@ -70,7 +68,7 @@ def _submit(channel: Channel):
         form.idempotency_key.data = uuid.uuid4().hex
         if poster is not None and poster.district_id:
             form.district.data = poster.district_id
-        _visitor()
+        visitor_id()
     if form.validate_on_submit():
         given = intake.Intake(
             body=form.body.data,
@@ -82,7 +80,11 @@ def _submit(channel: Channel):
             phone=form.phone.data or None,
             consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
             campaign_id=campaign.id if campaign else None,
-            idempotency_key=_idempotency_key(form),
+            idempotency_key=intake.form_key(
+                form.idempotency_key.data,
+                visitor_id(),
+                *(form.title.data, form.body.data, form.district.data, form.phone.data),
+            ),
             confidential=form.confidential.data,
         )
         decision = route_text(given.title, given.body, given.district_id)
@@ -122,29 +124,6 @@ def rate_limited_submission(error):
     form.form_errors.append("提交过于频繁，请稍后再试。您填写的内容已保留，稍后点击“提交建议”即可。")
     channel = Channel.QR if request.endpoint == "public.submit_qr" else Channel.WEB
     return render_template("public/submit.html", form=form, campaign=None, channel=channel), 429
-
-
-def _visitor() -> str:
-    """A random id for this browser, kept in its session cookie."""
-    if "visitor" not in session:
-        session["visitor"] = secrets.token_hex(16)
-    return session["visitor"]
-
-
-def _idempotency_key(form: PublicSuggestionForm) -> str | None:
-    """The key that makes a double click or a retry store one suggestion, not two.
-
-    It binds the form's one-time key to this browser and to what was typed: the same form sent again by the
-    same visitor is the same submission; another visitor replaying the key, or the same visitor sending other
-    text, makes a new one.  A key this page could not have issued means no key.
-    """
-    value = form.idempotency_key.data
-    if not (value and len(value) == 32 and all(ch in "0123456789abcdef" for ch in value)):
-        return None
-    typed = "\x1f".join(
-        str(part or "") for part in (form.title.data, form.body.data, form.district.data, form.phone.data)
-    )
-    return hashlib.sha256(f"{_visitor()}\x1f{value}\x1f{typed}".encode()).hexdigest()
 
 
 def _remember_tracked(suggestion_id: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, abort, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -45,6 +45,11 @@ def render_error(code: int, detail: str | None = None):
     if wants_json():
         return jsonify(error=message, status=code), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def refuse(code: int, message: str):
+    """Stop the request with an error page (or JSON) that says ``message`` in Chinese."""
+    abort(make_response(render_error(code, message)))
 
 
 def handle_http_error(error: HTTPException):

@@ -8,6 +8,7 @@ from flask import render_template
 from suggestions.extensions import db
 from suggestions.models import AuditEntry, SuggestionEvent
 from suggestions.views.admin import bp
+from suggestions.views.common import page_number
 from suggestions.web.login import role_required
 from suggestions.workflow import Action, Role
 
@@ -19,6 +20,7 @@ def audit():
         sa.select(SuggestionEvent)
         .where(SuggestionEvent.action.in_([Action.REVEAL_CONTACT, Action.REVEAL_TEXT]))
         .order_by(SuggestionEvent.id.desc()),
+        page=page_number(),
         per_page=50,
         error_out=False,
     )

@@ -12,7 +12,7 @@ from suggestions.forms import MilestoneForm, PosterForm, ProjectForm
 from suggestions.models import Campaign, CampaignDomain, Department, Project, ProjectMilestone, QrPoster
 from suggestions.views.admin import bp
 from suggestions.views.admin.campaign import campaign_choices
-from suggestions.views.common import active_departments, district_choices
+from suggestions.views.common import active_departments, district_choices, year_argument
 from suggestions.views.triage.visibility import department_choices
 from suggestions.web.login import role_required
 from suggestions.workflow import ProjectStatus, Role, WorkflowError
@@ -70,7 +70,7 @@ def projects(row_id: int | None = None):
             flash("民心工程项目已保存。", "success")
             return redirect(url_for(".milestones", project_id=saved.id), 303)
     years = project_services.project_years()
-    year = request.args.get("year", type=int) or (row.year if row else (years[0] if years else None))
+    year = year_argument() or (row.year if row else (years[0] if years else None))
     rows = db.session.scalars(project_services.projects_of_year(year)).all() if year else []
     return render_template(
         "admin/projects.html", form=form, rows=rows, editing=row, years=years, year=year

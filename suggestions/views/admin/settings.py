@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 
 from suggestions import clock
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, CalendarDayForm, TimeLimitForm
 from suggestions.models import CalendarDay, TimeLimit
 from suggestions.views.admin import bp
+from suggestions.views.common import year_argument
 from suggestions.views.triage.visibility import category_choices
 from suggestions.web import settings_admin as admin_services
 from suggestions.web.login import role_required
@@ -60,7 +61,7 @@ def delete_time_limit(row_id: int):
 @role_required(Role.ADMIN)
 def calendar():
     form = CalendarDayForm()
-    year = request.args.get("year", type=int) or clock.local_today().year
+    year = year_argument() or clock.local_today().year
     if form.validate_on_submit():
         days = form.days()
         admin_services.set_calendar_days(days, form.is_workday.data == "1", form.note.data)

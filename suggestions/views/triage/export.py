@@ -21,6 +21,7 @@ from suggestions.views.common import phone_vault
 from suggestions.views.triage import bp
 from suggestions.views.triage.lists import _filter_form, _queue_filter, due_soon_window
 from suggestions.views.triage.visibility import STAFF
+from suggestions.web.errors import refuse
 from suggestions.web.login import role_required
 from suggestions.workflow import Role
 
@@ -52,7 +53,10 @@ def export_unmasked(fmt: str):
 
 
 def _export(fmt: str, *, unmasked: bool, reason: str = "") -> Response:
-    queue_filter = _queue_filter(_filter_form())
+    form = _filter_form()
+    queue_filter = _queue_filter(form)
+    if form.errors:  # never export more than the queue page shows
+        refuse(400, "筛选条件有误，请返回工单队列修改后再导出。")
     now, soon, vault = clock.now(), due_soon_window(), phone_vault()
     audit = {
         "actor_id": current_user.id,

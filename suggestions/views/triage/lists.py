@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from suggestions import clock
@@ -12,9 +12,10 @@ from suggestions.campaign import taxonomy
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterForm
 from suggestions.insight import queues
+from suggestions.privacy.scrubbing import scrub_text
 from suggestions.privacy.vault import is_phone, normalize_phone
 from suggestions.routing.handlers import stored_candidates
-from suggestions.views.common import active_categories, active_departments, district_choices, phone_vault
+from suggestions.views.common import active_categories, active_departments, district_choices, page_number, phone_vault
 from suggestions.views.triage import bp
 from suggestions.views.triage.visibility import (
     DISPATCHERS,
@@ -58,11 +59,8 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
     data = form.data if form.validate() else {}
     assignee = data.get("assignee") or ""
     search = (data.get("q") or "").strip()
-    number = normalize_phone(search)
-    phone_hash = None
-    if is_phone(number) and current_user.role != Role.OFFICER:
-        # Operators find earlier calls by number (mobile or landline) without the number being stored in clear.
-        phone_hash, search = phone_vault().phone_hash(number), ""
+    # Operators and the campaign office find earlier calls by number; the number itself never reaches the address.
+    phone_hash = None if current_user.role == Role.OFFICER else (data.get("caller") or None)
     return queues.QueueFilter(
         department_id=current_user.department_id if current_user.role == Role.OFFICER else data.get("department"),
         statuses=[Status(data["status"])] if data.get("status") else [],
@@ -82,16 +80,50 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
     )
 
 
-@bp.route("/queue")
+def _search_address(values) -> dict:
+    """The queue's address for the filters in ``values``, with a phone number in the search box as its hash.
+
+    The filter form posts here, so what is typed never travels in a URL (where access logs, proxies and browser
+    history keep it); a typed number becomes ``caller=<keyed hash>``.  A number inside other text is dropped
+    with a message, and officers (who cannot search by number) are told so.
+    """
+    args = {k: v for k, v in values.items() if v and k not in ("page", "csrf_token")}
+    typed = (args.get("q") or "").strip()
+    number = normalize_phone(typed)
+    if is_phone(number):
+        del args["q"]
+        if current_user.role == Role.OFFICER:
+            flash("承办部门不能按来电号码查找，请输入关键词或追踪码。", "error")
+        else:
+            args["caller"] = phone_vault().phone_hash(number)
+    elif scrub_text(typed) != typed:
+        del args["q"]
+        flash("搜索内容中含有电话或证件号码，已去掉。按来电号码查找时，请只填写号码。", "error")
+    return args
+
+
+def _number_in_address() -> bool:
+    typed = (request.args.get("q") or "").strip()
+    return bool(typed) and (is_phone(normalize_phone(typed)) or scrub_text(typed) != typed)
+
+
+@bp.route("/queue", methods=["GET", "POST"])
 @role_required(*STAFF)
 def queue():
+    if request.method == "POST" or _number_in_address():
+        # An old bookmark or a typed address with a number in it is moved off that address at once, too.
+        values = request.form if request.method == "POST" else request.args
+        return redirect(url_for(".queue", **_search_address(values)), 303)
     form = _filter_form()
     query = queues.filtered(_queue_filter(form), clock.now(), due_soon_window())
-    page = db.paginate(query, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
     bulk = BulkForm()
     bulk.assignee.choices = officer_choices(current_user.department_id) if current_user.department_id else []
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("triage/queue.html", page=page, filters=form, bulk=bulk, args=args, queue_name="department")
+    page_html = render_template(
+        "triage/queue.html", page=page, filters=form, bulk=bulk, args=args, queue_name="department"
+    )
+    return page_html, 400 if form.errors else 200
 
 
 @bp.route("/work/<name>")
@@ -104,7 +136,7 @@ def work_queue(name: str):
     if current_user.role not in allowed:
         abort(403)
     query = queues.callback_queue() if name == "callbacks" else queues.named_queue(name)
-    page = db.paginate(query, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
     dispatch = DispatchForm()
     departments = active_departments()
     by_id = {d.id: d for d in departments}

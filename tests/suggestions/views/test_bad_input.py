@@ -244,3 +244,117 @@ class TestStaffCorpus:
         auth.login(staff["officer"])
         response = client.post("/queue/bulk", data={"ids": ["x", "1 OR 1=1"], "operation": "sign"})
         assert response.status_code == 303
+
+
+# Issue 17.9: out-of-range numbers and dates in addresses and forms.  Every paged list, integer and date
+# parameter answers 4xx (or ignores the value and shows the page) with Chinese text, never 500.
+HUGE = "9223372036854775807"
+ANONYMOUS_PAGES = [
+    f"/adopted?page={HUGE}",
+    f"/projects?page={HUGE}",
+    f"/projects/{HUGE}",
+    "/projects/-1",
+    f"/projects/2026/{HUGE}",
+    f"/projects/{HUGE}/{HUGE}",
+    f"/projects/2026?page={HUGE}",
+    f"/qr?src={HUGE}",
+    f"/track?code={HUGE}",
+    f"/track/{HUGE}",
+]
+STAFF_PAGES = {
+    "dispatcher": [
+        f"/queue?page={HUGE}",
+        "/queue?page=-3",
+        "/queue?page=abc",
+        f"/queue?page={HUGE}{HUGE}",
+        "/queue?received_from=0001-01-01",
+        "/queue?received_to=9999-12-31",
+        "/queue?received_from=9999-12-31&received_to=0001-01-01",
+        "/queue?received_from=2026-02-30",
+        f"/queue?year={HUGE}",
+        f"/queue?department={HUGE}",
+        f"/queue?category={HUGE}&district={HUGE}",
+        f"/queue?assignee={HUGE}",
+        f"/queue/export.csv?received_from=0001-01-01&page={HUGE}",
+        f"/work/triage?page={HUGE}",
+        f"/work/review?page={HUGE}",
+        f"/work/extensions?page={HUGE}",
+        f"/triage?page={HUGE}",
+        f"/stats/?year={HUGE}&days={HUGE}",
+        "/stats/?year=-1",
+        f"/suggestions/{HUGE}",
+    ],
+    "officer": [f"/queue?page={HUGE}", f"/queue?assignee={HUGE}", "/queue?received_to=0001-01-01"],
+    "operator": [f"/work/callbacks?page={HUGE}", f"/queue?q={HUGE}"],
+    "admin": [
+        f"/admin/audit?page={HUGE}",
+        f"/admin/calendar?year={HUGE}",
+        "/admin/calendar?year=99999",
+        "/admin/calendar?year=-5",
+        f"/admin/projects?year={HUGE}",
+        "/admin/projects?year=-5",
+    ],
+}
+
+
+def assert_not_a_server_error(response):
+    assert response.status_code < 500, response.status_code
+    assert CJK.search(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("path", ANONYMOUS_PAGES)
+def test_out_of_range_addresses_for_anyone(client, seeded, path):
+    assert_not_a_server_error(client.get(path, follow_redirects=True))
+
+
+@pytest.mark.parametrize(
+    ("role", "path"), [(role, path) for role, paths in STAFF_PAGES.items() for path in paths], ids=lambda v: v
+)
+def test_out_of_range_addresses_for_staff(client, auth, staff, role, path):
+    auth.login(staff[role])
+    response = client.get(path)
+    assert_not_a_server_error(response)
+    if "?q=" not in path:  # a search for digits is just a search
+        assert 400 <= response.status_code < 500, response.status_code
+
+
+@pytest.mark.parametrize(
+    ("called_at", "message"),
+    [
+        ("0001-01-01", "来电时间格式"),
+        ("0001-01-01 00:00", "来电时间不能早于"),
+        ("1900-01-01 08:00", "来电时间不能早于"),
+        ("9999-12-31 23:59", "来电时间不能晚于现在"),
+        ("10000-01-01 00:00", "来电时间格式"),
+    ],
+)
+def test_hotline_call_time_out_of_range(client, auth, staff, called_at, message):
+    auth.login(staff["operator"])
+    before = counts()
+    response = client.post("/hotline/new", data=TestHotlineCorpus().call(called_at=called_at))
+    assert_refused(response, before)
+    assert message in response.get_data(as_text=True)
+
+
+ADMIN_DATES = {
+    "calendar day": ("/admin/calendar", {"day": "0001-01-01", "until": "9999-12-31", "is_workday": "0"}),
+    "calendar range backwards": ("/admin/calendar", {"day": "9999-12-31", "until": "0001-01-01", "is_workday": "0"}),
+    "campaign dates": (
+        "/admin/campaigns",
+        {"year": "2027", "name": "2027年征集", "opens_on": "0001-01-01", "closes_on": "9999-12-31"},
+    ),
+}
+
+
+@pytest.mark.parametrize(("path", "data"), ADMIN_DATES.values(), ids=ADMIN_DATES.keys())
+def test_out_of_range_dates_in_admin_forms(client, auth, staff, path, data):
+    auth.login(staff["admin"])
+    response = client.post(path, data=data)
+    assert 400 <= response.status_code < 500, response.status_code
+    assert CJK.search(response.get_data(as_text=True))
+
+
+def test_a_nul_byte_in_an_admin_name_is_refused(client, auth, staff):
+    auth.login(staff["admin"])
+    response = client.post("/admin/posters", data={"location": "南开区\x00某小区门口"})
+    assert response.status_code == 400 and "不可见的控制字符" in response.get_data(as_text=True)

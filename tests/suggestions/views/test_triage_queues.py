@@ -1,5 +1,7 @@
 """Queues, detail pages and dispatching; officers see only their own department."""
 
+import re
+
 import pytest
 
 from suggestions import casework
@@ -250,16 +252,46 @@ class TestFiltersAndSearch:
         newest_first = officer.get("/queue?sort=-received").get_data(as_text=True)
         assert newest_first.index(b.tracking_code) < newest_first.index(a.tracking_code)
 
-    def test_bad_filter_values_are_ignored_not_errors(self, officer, seeded):
-        for query in ("status=lost", "district=abc", "received_from=yesterday", "sort=;drop", "page=-3", "channel=fax"):
-            assert officer.get(f"/queue?{query}").status_code == 200
+    def test_bad_filter_values_are_refused_with_a_message(self, officer, seeded):
+        """Issue 17.9: a 400 that says what is wrong, never a 500 (and never a silently unfiltered list)."""
+        for query in ("status=lost", "district=abc", "received_from=yesterday", "sort=;drop", "channel=fax"):
+            response = officer.get(f"/queue?{query}")
+            assert response.status_code == 400
+            assert "请修改以下内容" in response.get_data(as_text=True)
+        response = officer.get("/queue?page=-3")
+        assert response.status_code == 400 and "页码应为" in response.get_data(as_text=True)
 
     def test_operator_finds_earlier_calls_by_phone_number(self, client, auth, staff, vault, seeded):
         call = factories.submit(vault, category=factories.category_coded("城乡建设"), phone="13911112222").suggestion
         other = factories.submit(vault, category=factories.category_coded("城乡建设"), phone="13933334444").suggestion
         auth.login(staff["operator"])
-        html = client.get("/queue?q=139 1111 2222").get_data(as_text=True)
-        assert call.tracking_code in html and other.tracking_code not in html
+        # Issue 17.5: the search box posts; the queue is shown at an address with the number's keyed hash.
+        for typed in ("139 1111 2222", "8613911112222", "139.1111.2222", "+86 139-1111-2222"):
+            response = client.post("/queue", data={"q": typed, "status": ""})
+            assert response.status_code == 303
+            location = response.headers["Location"]
+            assert re.fullmatch(r"/queue\?caller=[0-9a-f]{64}", location) and "1111" not in location
+            html = client.get(location).get_data(as_text=True)
+            assert call.tracking_code in html and other.tracking_code not in html
+            assert "正在按来电号码查找" in html and "11112222" not in html
+        # An address with the number in it (an old bookmark) is moved off it.
+        response = client.get("/queue?q=13911112222&status=dispatched")
+        assert response.status_code == 303
+        assert re.fullmatch(r"/queue\?status=dispatched&caller=[0-9a-f]{64}", response.headers["Location"])
+
+    def test_the_search_box_posts_text_to_an_address_and_keeps_numbers_out_of_it(self, officer, seeded):
+        response = officer.post("/queue", data={"q": "加装电梯", "status": "dispatched", "page": "3"})
+        assert response.headers["Location"] == "/queue?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF&status=dispatched"
+        # Officers cannot search by number; a number inside other text is dropped; both are told why.
+        for typed, message in (("13911112222", "不能按来电号码查找"), ("张先生 139 1111 2222", "已去掉")):
+            response = officer.post("/queue", data={"q": typed}, follow_redirects=True)
+            assert response.request.full_path.rstrip("?") == "/queue"
+            assert message in response.get_data(as_text=True)
+
+    def test_a_forged_caller_token_is_refused(self, client, auth, staff, seeded):
+        auth.login(staff["operator"])
+        response = client.get("/queue?caller=13911112222")
+        assert response.status_code == 400 and "来电号码查找条件无效" in response.get_data(as_text=True)
 
     def test_pagination(self, officer, vault, seeded, app):
         app.config["QUEUE_PAGE_SIZE"] = 2
