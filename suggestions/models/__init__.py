@@ -5,6 +5,7 @@ from suggestions.models.base import UTCDateTime, utcnow
 from suggestions.models.campaign import Campaign, CampaignDomain, Project, ProjectMilestone, QrPoster
 from suggestions.models.modelversion import MODEL_STATES, ModelVersion
 from suggestions.models.notification import NOTIFICATION_MEDIA, NOTIFICATION_STATES, Notification
+from suggestions.models.ratelimit import RateCounter
 from suggestions.models.reference import (
     HANDLER_TYPES,
     LOCAL_GOVERNMENT,
@@ -38,6 +39,7 @@ __all__ = [
     "NOTIFICATION_MEDIA",
     "NOTIFICATION_STATES",
     "Notification",
+    "RateCounter",
     "ProjectMilestone",
     "QrPoster",
     "ExtensionRequest",

@@ -12,6 +12,7 @@ from suggestions.campaign import taxonomy
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterForm
 from suggestions.insight import queues
+from suggestions.privacy import disclosure
 from suggestions.privacy.vault import is_phone, normalize_phone
 from suggestions.routing.handlers import stored_candidates
 from suggestions.views.common import active_categories, active_departments, district_choices, phone_vault
@@ -86,8 +87,12 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
 @role_required(*STAFF)
 def queue():
     form = _filter_form()
-    query = queues.filtered(_queue_filter(form), clock.now(), due_soon_window())
+    wanted = _queue_filter(form)
+    query = queues.filtered(wanted, clock.now(), due_soon_window())
     page = db.paginate(query, per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    if wanted.phone_hash:
+        disclosure.record_phone_lookup(current_user, normalize_phone(form.q.data), found=page.total, where="queue")
+        db.session.commit()
     bulk = BulkForm()
     bulk.assignee.choices = officer_choices(current_user.department_id) if current_user.department_id else []
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -1,0 +1,180 @@
+"""Rate limits and failure throttles, counted in the application's own database.
+
+One mechanism for every limit: ``DatabaseStorage`` is a storage for the ``limits`` library (scheme
+``database://``) that keeps its counters in the ``rate_counters`` table, so they hold across gunicorn workers and
+across app servers sharing the database, with no extra server to run.  Flask-Limiter's decorators (public form,
+hotline, login page) use it with the sliding-window-counter strategy, and so does ``Throttle``, which limits
+*failures* of one kind (wrong passwords per account and address, wrong tracking credentials per code and per
+address) in tiers that grow: a few failures cost minutes, many cost hours.
+
+Each counter update is one atomic upsert on its own short transaction, outside the request's session: a
+refused request still counts, and a counter never waits for the request's commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import time
+
+import sqlalchemy as sa
+from flask import current_app
+from limits import parse_many
+from limits.storage import SlidingWindowCounterSupport, Storage
+from limits.storage.base import TimestampedSlidingWindow
+from limits.strategies import SlidingWindowCounterRateLimiter
+
+from suggestions.extensions import db
+from suggestions.models import RateCounter
+
+STORAGE_URI = "database://"
+KEY_MAX = 255
+# About one counter update in this many also deletes long-expired rows, so the table stays small.
+CLEANUP_ONE_IN = 200
+
+_UPSERT = sa.text(
+    "INSERT INTO rate_counters (bucket, count, expires_at) VALUES (:key, :amount, :expires) "
+    "ON CONFLICT (bucket) DO UPDATE SET "
+    "count = CASE WHEN rate_counters.expires_at <= :now THEN :amount ELSE rate_counters.count + :amount END, "
+    "expires_at = CASE WHEN rate_counters.expires_at <= :now THEN :expires ELSE rate_counters.expires_at END "
+    "RETURNING count"
+)
+
+
+def _bounded(key: str) -> str:
+    """Keys carry hashes and endpoint names; a longer one keeps its readable start and a digest of the rest."""
+    if len(key) <= KEY_MAX:
+        return key
+    return key[: KEY_MAX - 41] + "#" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+class DatabaseStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWindow):
+    """A ``limits`` storage on the ``rate_counters`` table of the current app's database."""
+
+    STORAGE_SCHEME = ["database"]
+
+    @property
+    def base_exceptions(self):
+        return sa.exc.SQLAlchemyError
+
+    @staticmethod
+    def _engine() -> sa.Engine:
+        return db.engine  # the current app's engine: each app (and each test) counts in its own database
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        with self._engine().begin() as connection:
+            count = connection.execute(
+                _UPSERT, {"key": _bounded(key), "amount": amount, "expires": now + expiry, "now": now}
+            ).scalar_one()
+            if random.randrange(CLEANUP_ONE_IN) == 0:
+                connection.execute(sa.delete(RateCounter).where(RateCounter.expires_at < now - 3600))
+        return count
+
+    def _read(self, key: str) -> tuple[int, float]:
+        now = time.time()
+        with self._engine().connect() as connection:
+            row = connection.execute(
+                sa.select(RateCounter.count, RateCounter.expires_at).where(
+                    RateCounter.bucket == _bounded(key), RateCounter.expires_at > now
+                )
+            ).first()
+        return (row.count, row.expires_at) if row else (0, now)
+
+    def get(self, key: str) -> int:
+        return self._read(key)[0]
+
+    def get_expiry(self, key: str) -> float:
+        return self._read(key)[1]
+
+    def check(self) -> bool:
+        with self._engine().connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        return True
+
+    def reset(self) -> int | None:
+        with self._engine().begin() as connection:
+            return connection.execute(sa.delete(RateCounter)).rowcount
+
+    def clear(self, key: str) -> None:
+        with self._engine().begin() as connection:
+            connection.execute(sa.delete(RateCounter).where(RateCounter.bucket == _bounded(key)))
+
+    # The sliding window counter: this window's count plus the previous one's, weighted by how much of it
+    # still overlaps the last ``expiry`` seconds.
+
+    def acquire_sliding_window_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        if amount > limit:
+            return False
+        now = time.time()
+        previous_key, current_key = self.sliding_window_keys(key, expiry, now)
+        previous_count, previous_ttl, _current, _ttl = self._window(previous_key, current_key, expiry, now)
+        current_count = self.incr(current_key, 2 * expiry, amount)  # atomic: concurrent hits see each other
+        if math.floor(previous_count * previous_ttl / expiry + current_count) > limit:
+            self.incr(current_key, 2 * expiry, -amount)  # over the limit: give the slot back and refuse
+            return False
+        return True
+
+    def get_sliding_window(self, key: str, expiry: int) -> tuple[int, float, int, float]:
+        now = time.time()
+        previous_key, current_key = self.sliding_window_keys(key, expiry, now)
+        return self._window(previous_key, current_key, expiry, now)
+
+    def clear_sliding_window(self, key: str, expiry: int) -> None:
+        for window_key in self.sliding_window_keys(key, expiry, time.time()):
+            self.clear(window_key)
+
+    def _window(self, previous_key: str, current_key: str, expiry: int, now: float) -> tuple[int, float, int, float]:
+        previous_count, current_count = self.get(previous_key), self.get(current_key)
+        previous_ttl = 0.0 if previous_count == 0 else (1 - (((now - expiry) / expiry) % 1)) * expiry
+        current_ttl = (1 - ((now / expiry) % 1)) * expiry + expiry
+        return previous_count, previous_ttl, current_count, current_ttl
+
+
+def failure_counter() -> SlidingWindowCounterRateLimiter:
+    """The strategy the throttles count with, on the same storage as the Flask-Limiter decorators."""
+    return current_app.extensions["failure_counter"]
+
+
+class Throttle:
+    """Tiered limits on failures of one kind, e.g. ``"5 per 5 minutes;10 per hour;20 per day"`` from config.
+
+    ``wait(*who)`` says how many seconds ``who`` (an account and an address, a tracking code, …) must wait before
+    trying again (0: go ahead); ``failed(*who)`` counts a failure; ``succeeded(*who)`` forgets them.
+    Throttles are security controls: they work even where rate limits are switched off (tests).
+    """
+
+    def __init__(self, name: str, config_key: str):
+        self.name, self.config_key = name, config_key
+
+    def _tiers(self):
+        return parse_many(current_app.config[self.config_key])
+
+    def wait(self, *who: str) -> int:
+        counter, now = failure_counter(), time.time()
+        waits = [
+            counter.get_window_stats(tier, self.name, *who).reset_time - now
+            for tier in self._tiers()
+            if not counter.test(tier, self.name, *who)
+        ]
+        return max(1, math.ceil(max(waits))) if waits else 0
+
+    def failed(self, *who: str) -> None:
+        counter = failure_counter()
+        for tier in self._tiers():
+            counter.hit(tier, self.name, *who)
+
+    def succeeded(self, *who: str) -> None:
+        counter = failure_counter()
+        for tier in self._tiers():
+            counter.clear(tier, self.name, *who)
+
+
+def minutes(seconds: int) -> int:
+    """A wait in whole minutes, as residents and staff are told it (at least 1)."""
+    return max(1, math.ceil(seconds / 60))
+
+
+def init_app(app) -> None:
+    app.extensions["failure_counter"] = SlidingWindowCounterRateLimiter(DatabaseStorage(STORAGE_URI))
