@@ -183,12 +183,12 @@ class TestReveal:
     def test_reveal_shows_the_number_once_uncached_and_audits_it(self, client, auth, staff, housing_item):
         suggestion = housing_item()
         auth.login(staff["operator"])
-        response = client.post(f"/suggestions/{suggestion.id}/reveal", data={"reveal-reason": "回访需要拨号"})
+        response = client.post(f"/suggestions/{suggestion.id}/reveal", data={"reveal-purpose": "callback", "reveal-reason": "回访需要拨号"})
         assert response.status_code == 200
         assert "13812345678" in response.get_data(as_text=True)
         assert response.headers["Cache-Control"] == "no-store"
         event = db.session.scalar(sa.select(SuggestionEvent).order_by(SuggestionEvent.id.desc()))
-        assert (event.action, event.reason) == (Action.REVEAL_CONTACT, "回访需要拨号")
+        assert (event.action, event.reason) == (Action.REVEAL_CONTACT, "回访市民：回访需要拨号")
         # the detail page itself stays masked
         assert "13812345678" not in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
 
@@ -197,7 +197,7 @@ class TestReveal:
         auth.login(staff["operator"])
         response = client.post(f"/suggestions/{suggestion.id}/reveal", data={"reveal-reason": ""})
         assert response.status_code == 400
-        assert "13812345678" not in response.get_data(as_text=True) and "请填写原因" in response.get_data(as_text=True)
+        assert "13812345678" not in response.get_data(as_text=True) and "请选择查看原因" in response.get_data(as_text=True)
 
 
 def test_bulk_sign_and_assign(officer, staff, housing_item):
