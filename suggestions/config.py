@@ -1,7 +1,7 @@
 """Configuration read from the environment and the instance folder.
 
-Secrets come from environment variables or, for a local ``make run``, from
-``instance/secrets.toml`` which ``python -m suggestions.keys`` creates once.
+Secrets come from environment variables or from a keys file which ``python -m suggestions.keys`` creates once:
+``SECRETS_FILE`` if set (keep it apart from the data), else ``instance/secrets.toml`` for a local ``make run``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,17 @@ def database_url(url: str | None) -> str:
     return url
 
 
+def secrets_path() -> Path:
+    """Where the keys file is: ``SECRETS_FILE``, else ``instance/secrets.toml``.
+
+    Keep it outside the data folder in production (e.g. ``/etc/jindianzi/secrets.toml``), so that a backup of
+    ``instance/`` (the SQLite database) does not carry the key that decrypts its phone numbers.
+    """
+    return Path(os.environ.get("SECRETS_FILE") or INSTANCE_DIR / "secrets.toml")
+
+
 def _secrets_file() -> dict:
-    path = INSTANCE_DIR / "secrets.toml"
+    path = secrets_path()
     if not path.is_file():
         return {}
     with path.open("rb") as handle:
