@@ -176,7 +176,8 @@ def track():
     if form.validate_on_submit():
         code = parse_tracking_code(form.code.data) or form.code.data.upper()
         address = get_remote_address()
-        wait = max(TRACK_CODE_FAILURES.wait(code), TRACK_ADDRESS_FAILURES.wait(address))
+        # Counted before the check (racing guesses on several workers all count); a success is given back.
+        wait = max(TRACK_CODE_FAILURES.attempt(code), TRACK_ADDRESS_FAILURES.attempt(address))
         if wait:
             form.credential.errors.append(
                 f"验证失败次数过多，为保护建议人的信息，请 {minutes(wait)} 分钟后再试。"
@@ -185,11 +186,11 @@ def track():
             return render_template("public/track.html", form=form), 429
         suggestion = _verified_suggestion(form.code.data, form.credential.data)
         if suggestion is not None:
+            TRACK_CODE_FAILURES.refund(code)
+            TRACK_ADDRESS_FAILURES.refund(address)
             _remember_tracked(suggestion.id)
             return redirect(url_for(".status", code=suggestion.tracking_code), 303)
         # Unknown codes and wrong credentials get the same answer and count alike, so codes cannot be probed.
-        TRACK_CODE_FAILURES.failed(code)
-        TRACK_ADDRESS_FAILURES.failed(address)
         form.credential.errors.append("追踪码或验证信息不正确，请核对后重试。")
         return render_template("public/track.html", form=form), 404
     return render_template("public/track.html", form=form), 400 if request.method == "POST" else 200

@@ -39,16 +39,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         who = (_account_key(form.username.data), get_remote_address())
-        wait = LOGIN_FAILURES.wait(*who)
+        wait = LOGIN_FAILURES.attempt(*who)  # counted now; forgiven below if the password is right
         if wait:
             form.password.errors.append(f"登录失败次数过多，请 {minutes(wait)} 分钟后再试；忘记密码请联系管理员重置。")
             return render_template("auth/login.html", form=form), 429
         user = db.session.scalar(sa.select(StaffUser).where(StaffUser.username == form.username.data))
         if not password_matches(user, form.password.data):
-            LOGIN_FAILURES.failed(*who)
             form.password.errors.append("账号或密码不正确。")
             return render_template("auth/login.html", form=form), 401
-        LOGIN_FAILURES.succeeded(*who)
+        LOGIN_FAILURES.forgive(*who)
         user.last_login_at = clock.now()
         db.session.commit()
         session.clear()  # a fresh session on login: nothing from before carries over

@@ -140,9 +140,10 @@ def failure_counter() -> SlidingWindowCounterRateLimiter:
 class Throttle:
     """Tiered limits on failures of one kind, e.g. ``"5 per 5 minutes;10 per hour;20 per day"`` from config.
 
-    ``wait(*who)`` says how many seconds ``who`` (an account and an address, a tracking code, …) must wait before
-    trying again (0: go ahead); ``failed(*who)`` counts a failure; ``succeeded(*who)`` forgets them.
-    Throttles are security controls: they work even where rate limits are switched off (tests).
+    Every attempt takes a slot first, atomically (``attempt``), so that requests racing on several workers cannot
+    all slip through before the first failure is counted; a success then gives its slot back (``refund``) or
+    forgets the failures (``forgive``).  Throttles are security controls: they work even where rate limits are
+    switched off (tests).
     """
 
     def __init__(self, name: str, config_key: str):
@@ -151,21 +152,27 @@ class Throttle:
     def _tiers(self):
         return parse_many(current_app.config[self.config_key])
 
-    def wait(self, *who: str) -> int:
+    def attempt(self, *who: str) -> int:
+        """Count an attempt by ``who`` (an account and an address, a tracking code, …); return 0 to go ahead, or
+        the seconds to wait when a tier is full (the attempt is then refused and must not be made)."""
         counter, now = failure_counter(), time.time()
-        waits = [
-            counter.get_window_stats(tier, self.name, *who).reset_time - now
-            for tier in self._tiers()
-            if not counter.test(tier, self.name, *who)
-        ]
-        return max(1, math.ceil(max(waits))) if waits else 0
+        full = [tier for tier in self._tiers() if not counter.hit(tier, self.name, *who)]
+        if not full:
+            return 0
+        return max(1, math.ceil(max(counter.get_window_stats(t, self.name, *who).reset_time - now for t in full)))
 
-    def failed(self, *who: str) -> None:
+    def refund(self, *who: str) -> None:
+        """Give back the slot of an attempt that succeeded."""
         counter = failure_counter()
+        storage = counter.storage
         for tier in self._tiers():
-            counter.hit(tier, self.name, *who)
+            expiry = tier.get_expiry()
+            _previous, current = storage.sliding_window_keys(tier.key_for(self.name, *who), expiry, time.time())
+            if storage.get(current) > 0:
+                storage.incr(current, 2 * expiry, -1)
 
-    def succeeded(self, *who: str) -> None:
+    def forgive(self, *who: str) -> None:
+        """Forget every counted attempt of ``who``."""
         counter = failure_counter()
         for tier in self._tiers():
             counter.clear(tier, self.name, *who)
