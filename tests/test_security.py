@@ -67,9 +67,7 @@ def test_production_cookies_are_secure_httponly_samesite(tiny_model_path, databa
 
 
 class TestRateLimits:
-    @pytest.mark.app_config(
-        RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT="2 per minute", PHONE_SUBMIT_LIMIT="100 per hour"
-    )
+    @pytest.mark.app_config(RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT="2 per day", PHONE_SUBMIT_LIMIT="100 per hour")
     def test_public_form_per_address_limit_answers_429_and_keeps_the_text(self, client, seeded):
         from suggestions.extensions import limiter
 
@@ -87,9 +85,7 @@ class TestRateLimits:
         assert db.session.scalar(sa.select(sa.func.count(Suggestion.id))) == 2
         assert client.get("/").status_code == 200  # reading the form is never limited
 
-    @pytest.mark.app_config(
-        RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT="100 per minute", PHONE_SUBMIT_LIMIT="1 per hour"
-    )
+    @pytest.mark.app_config(RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT="100 per day", PHONE_SUBMIT_LIMIT="1 per hour")
     def test_public_form_per_phone_limit(self, app, seeded):
         from suggestions.extensions import limiter
 
@@ -106,7 +102,7 @@ class TestRateLimits:
         assert other.post("/", data=data, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 429
         assert other.post("/", data={**data, "phone": ""}, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 201
 
-    @pytest.mark.app_config(RATELIMIT_ENABLED=True, LOGIN_LIMIT="3 per minute")
+    @pytest.mark.app_config(RATELIMIT_ENABLED=True, LOGIN_LIMIT="3 per day")
     def test_login_is_rate_limited_in_chinese(self, client, seeded):
         from suggestions.extensions import limiter
 

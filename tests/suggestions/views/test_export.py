@@ -61,7 +61,9 @@ def test_officers_export_only_their_department(client, auth, staff, housing_item
 def test_reveals_are_listed_for_admins(client, auth, staff, housing_item):
     item = housing_item()
     auth.login(staff["operator"])
-    client.post(f"/suggestions/{item.id}/reveal", data={"reveal-purpose": "callback", "reveal-reason": "回访前核对号码"})
+    client.post(
+        f"/suggestions/{item.id}/reveal", data={"reveal-purpose": "callback", "reveal-reason": "回访前核对号码"}
+    )
     auth.logout()
     auth.login(staff["admin"])
     page = client.get("/admin/audit").get_data(as_text=True)

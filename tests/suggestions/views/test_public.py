@@ -337,7 +337,7 @@ class TestTrackingThrottle:
             "/track", data={"code": code, "credential": credential}, environ_base={"REMOTE_ADDR": address}
         )
 
-    @pytest.mark.app_config(TRACK_CODE_FAILURE_LIMITS="3 per 15 minutes", TRACK_ADDRESS_FAILURE_LIMITS="100 per hour")
+    @pytest.mark.app_config(TRACK_CODE_FAILURE_LIMITS="3 per day", TRACK_ADDRESS_FAILURE_LIMITS="100 per hour")
     def test_a_code_is_locked_after_a_few_wrong_credentials_from_anywhere(self, app, housing_item):
         code = housing_item().tracking_code
         client = app.test_client()
@@ -348,7 +348,7 @@ class TestTrackingThrottle:
         assert "验证失败次数过多" in html and "分钟后再试" in html and "12345" in html
         assert "/track/" + code not in blocked.headers.get("Location", "")
 
-    @pytest.mark.app_config(TRACK_CODE_FAILURE_LIMITS="100 per hour", TRACK_ADDRESS_FAILURE_LIMITS="3 per 15 minutes")
+    @pytest.mark.app_config(TRACK_CODE_FAILURE_LIMITS="100 per hour", TRACK_ADDRESS_FAILURE_LIMITS="3 per day")
     def test_an_address_trying_many_codes_is_stopped(self, app, housing_item):
         codes = [housing_item().tracking_code for _ in range(2)]
         client = app.test_client()
@@ -358,7 +358,7 @@ class TestTrackingThrottle:
         # Someone else, at another address, opens their page as usual.
         assert self.guess(app.test_client(), codes[1], "13812345678", address="10.9.9.9").status_code == 303
 
-    @pytest.mark.app_config(TRACK_CODE_FAILURE_LIMITS="3 per 15 minutes")
+    @pytest.mark.app_config(TRACK_CODE_FAILURE_LIMITS="3 per day")
     def test_unknown_codes_are_locked_like_real_ones(self, app, housing_item):
         real, unknown = housing_item().tracking_code, "JDZ-2026-12345-67891"
         client = app.test_client()
@@ -406,9 +406,7 @@ class TestStaffAndTheResidentsCredential:
 class TestSharedAddress:
     """Issue 16.12: one address's limit locked out everyone behind a community centre's Wi-Fi or a carrier's NAT."""
 
-    @pytest.mark.app_config(
-        RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT="2 per minute", PUBLIC_ADDRESS_LIMIT="5 per minute"
-    )
+    @pytest.mark.app_config(RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT="2 per day", PUBLIC_ADDRESS_LIMIT="5 per day")
     def test_residents_behind_one_address_each_have_their_own_limit(self, app, seeded):
         from suggestions.extensions import limiter
 
@@ -427,7 +425,7 @@ class TestSharedAddress:
         assert [third.post("/", data=form_data()).status_code for _ in range(2)] == [201, 429]
         assert count() == 5
 
-    @pytest.mark.app_config(RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT="1 per minute")
+    @pytest.mark.app_config(RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT="1 per day")
     def test_a_limited_resident_is_told_what_to_do_and_keeps_the_text(self, app, seeded):
         from suggestions.extensions import limiter
 
