@@ -63,24 +63,32 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWi
         return db.engine  # the current app's engine: each app (and each test) counts in its own database
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = time.time()
         with self._engine().begin() as connection:
-            count = connection.execute(
-                _UPSERT, {"key": _bounded(key), "amount": amount, "expires": now + expiry, "now": now}
-            ).scalar_one()
-            if random.randrange(CLEANUP_ONE_IN) == 0:
-                connection.execute(sa.delete(RateCounter).where(RateCounter.expires_at < now - 3600))
+            return self._incr(connection, key, expiry, amount, time.time())
+
+    @staticmethod
+    def _incr(connection, key: str, expiry: int, amount: int, now: float) -> int:
+        count = connection.execute(
+            _UPSERT, {"key": _bounded(key), "amount": amount, "expires": now + expiry, "now": now}
+        ).scalar_one()
+        if random.randrange(CLEANUP_ONE_IN) == 0:
+            connection.execute(sa.delete(RateCounter).where(RateCounter.expires_at < now - 3600))
         return count
+
+    @staticmethod
+    def _counts(connection, keys: list[str], now: float) -> dict[str, tuple[int, float]]:
+        rows = connection.execute(
+            sa.select(RateCounter.bucket, RateCounter.count, RateCounter.expires_at).where(
+                RateCounter.bucket.in_([_bounded(k) for k in keys]), RateCounter.expires_at > now
+            )
+        )
+        found = {row.bucket: (row.count, row.expires_at) for row in rows}
+        return {key: found.get(_bounded(key), (0, now)) for key in keys}
 
     def _read(self, key: str) -> tuple[int, float]:
         now = time.time()
         with self._engine().connect() as connection:
-            row = connection.execute(
-                sa.select(RateCounter.count, RateCounter.expires_at).where(
-                    RateCounter.bucket == _bounded(key), RateCounter.expires_at > now
-                )
-            ).first()
-        return (row.count, row.expires_at) if row else (0, now)
+            return self._counts(connection, [key], now)[key]
 
     def get(self, key: str) -> int:
         return self._read(key)[0]
@@ -105,31 +113,42 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWi
     # still overlaps the last ``expiry`` seconds.
 
     def acquire_sliding_window_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        """Take ``amount`` slots if the weighted count allows; one transaction that writes first (so SQLite takes
+        its write lock before reading, and PostgreSQL locks the counter row), and concurrent hits queue on it."""
         if amount > limit:
             return False
         now = time.time()
         previous_key, current_key = self.sliding_window_keys(key, expiry, now)
-        previous_count, previous_ttl, _current, _ttl = self._window(previous_key, current_key, expiry, now)
-        current_count = self.incr(current_key, 2 * expiry, amount)  # atomic: concurrent hits see each other
-        if math.floor(previous_count * previous_ttl / expiry + current_count) > limit:
-            self.incr(current_key, 2 * expiry, -amount)  # over the limit: give the slot back and refuse
-            return False
+        with self._engine().begin() as connection:
+            current_count = self._incr(connection, current_key, 2 * expiry, amount, now)
+            previous_count = self._counts(connection, [previous_key], now)[previous_key][0]
+            if (
+                math.floor(previous_count * self._previous_ttl(previous_count, expiry, now) / expiry + current_count)
+                > limit
+            ):
+                self._incr(connection, current_key, 2 * expiry, -amount, now)  # over the limit: give it back
+                return False
         return True
 
     def get_sliding_window(self, key: str, expiry: int) -> tuple[int, float, int, float]:
         now = time.time()
         previous_key, current_key = self.sliding_window_keys(key, expiry, now)
-        return self._window(previous_key, current_key, expiry, now)
+        with self._engine().connect() as connection:
+            counts = self._counts(connection, [previous_key, current_key], now)
+        previous_count, current_count = counts[previous_key][0], counts[current_key][0]
+        current_ttl = (1 - ((now / expiry) % 1)) * expiry + expiry
+        return previous_count, self._previous_ttl(previous_count, expiry, now), current_count, current_ttl
 
     def clear_sliding_window(self, key: str, expiry: int) -> None:
-        for window_key in self.sliding_window_keys(key, expiry, time.time()):
-            self.clear(window_key)
+        previous_key, current_key = self.sliding_window_keys(key, expiry, time.time())
+        with self._engine().begin() as connection:
+            connection.execute(
+                sa.delete(RateCounter).where(RateCounter.bucket.in_([_bounded(previous_key), _bounded(current_key)]))
+            )
 
-    def _window(self, previous_key: str, current_key: str, expiry: int, now: float) -> tuple[int, float, int, float]:
-        previous_count, current_count = self.get(previous_key), self.get(current_key)
-        previous_ttl = 0.0 if previous_count == 0 else (1 - (((now - expiry) / expiry) % 1)) * expiry
-        current_ttl = (1 - ((now / expiry) % 1)) * expiry + expiry
-        return previous_count, previous_ttl, current_count, current_ttl
+    @staticmethod
+    def _previous_ttl(previous_count: int, expiry: int, now: float) -> float:
+        return 0.0 if previous_count == 0 else (1 - (((now - expiry) / expiry) % 1)) * expiry
 
 
 def failure_counter() -> SlidingWindowCounterRateLimiter:
