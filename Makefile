@@ -11,7 +11,7 @@ WORKERS ?= 3
 DEMO ?= 1
 MODEL := instance/models/suggestion_router.joblib
 
-.PHONY: run test install model db test-sqlite test-postgres system-test-deps bench clean-instance
+.PHONY: run test install keys model db test-sqlite test-postgres system-test-deps bench clean-instance
 
 install: $(VENV)/.installed
 
@@ -20,10 +20,15 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements.txt
 	@touch $@
 
-instance/secrets.toml: | $(VENV)/.installed
-	$(PY) -m suggestions.keys
+# The keys file: SECRETS_FILE (keep it outside instance/ so that a backup of the data does not hold the key to it,
+# e.g. `SECRETS_FILE=$HOME/.config/jindianzi/secrets.toml make run`), else instance/secrets.toml.  Created once,
+# never overwritten; the app, the CLI and gunicorn read the same SECRETS_FILE from the environment.
+export SECRETS_FILE
 
-db: $(VENV)/.installed instance/secrets.toml
+keys: | $(VENV)/.installed
+	@$(PY) -m suggestions.keys
+
+db: $(VENV)/.installed keys
 	$(FLASK) db upgrade
 
 # Trains when no model exists, or when the artifact format (classifier/config.py) or the pinned libraries
@@ -38,7 +43,7 @@ $(MODEL): $(VENV)/.installed classifier/config.py
 run: db model
 	$(FLASK) suggestions setup $(if $(filter 0,$(DEMO)),--no-demo,--demo)
 	@echo "serving on http://$(HOST):$(PORT)/"
-	@# gunicorn.conf.py (read automatically) preloads the app and starts the background router.
+	@# gunicorn.conf.py (read automatically) preloads the app and puts the control socket under instance/.
 	FLASK_CLASSIFIER_PRELOAD=true exec $(VENV)/bin/gunicorn --workers $(WORKERS) \
 	  --bind $(HOST):$(PORT) --access-logfile - "app:create_app()"
 

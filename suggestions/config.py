@@ -1,7 +1,7 @@
 """Configuration read from the environment and the instance folder.
 
-Secrets come from environment variables or, for a local ``make run``, from
-``instance/secrets.toml`` which ``python -m suggestions.keys`` creates once.
+Secrets come from environment variables or from a keys file which ``python -m suggestions.keys`` creates once:
+``SECRETS_FILE`` if set (keep it apart from the data), else ``instance/secrets.toml`` for a local ``make run``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,17 @@ def database_url(url: str | None) -> str:
     return url
 
 
+def secrets_path() -> Path:
+    """Where the keys file is: ``SECRETS_FILE``, else ``instance/secrets.toml``.
+
+    Keep it outside the data folder in production (e.g. ``/etc/jindianzi/secrets.toml``), so that a backup of
+    ``instance/`` (the SQLite database) does not carry the key that decrypts its phone numbers.
+    """
+    return Path(os.environ.get("SECRETS_FILE") or INSTANCE_DIR / "secrets.toml")
+
+
 def _secrets_file() -> dict:
-    path = INSTANCE_DIR / "secrets.toml"
+    path = secrets_path()
     if not path.is_file():
         return {}
     with path.open("rb") as handle:
@@ -48,8 +57,8 @@ def load_config() -> dict:
         ),
         "CLASSIFIER_DATA_DIR": os.environ.get("CLASSIFIER_DATA_DIR", str(PROJECT_ROOT.parent / "shared" / "data")),
         "CONFIDENCE_THRESHOLD": _optional_float(os.environ.get("CONFIDENCE_THRESHOLD")),
-        # memory:// counts per worker process; use redis://host:6379 when several servers share the load.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # database:// counts in the application's database (shared by all workers and servers, see web/ratelimit.py).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "database://"),
         "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", "0")),
         # The site's public address, for links in SMS and on QR posters (default: the address of the request).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
@@ -77,9 +86,13 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
 
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_STRATEGY = "moving-window"
-    # Public form: per client address and per phone number; hotline: per workstation and per caller.
+    RATELIMIT_STORAGE_URI = "database://"
+    RATELIMIT_STRATEGY = "sliding-window-counter"
+    # Public form: per visitor (the browser's own token) at an address, a higher ceiling per address (a community
+    # centre's Wi-Fi or a carrier's NAT puts many residents behind one), and per phone number.
+    # Hotline: per workstation and per caller.
     PUBLIC_SUBMIT_LIMIT = "10 per minute;60 per hour"
+    PUBLIC_ADDRESS_LIMIT = "60 per minute;600 per hour"
     PHONE_SUBMIT_LIMIT = "5 per hour;20 per day"
     HOTLINE_LIMIT = "60 per minute"
     HOTLINE_PHONE_LIMIT = "10 per hour"
@@ -87,8 +100,11 @@ class Config:
     # Open311: reads per client address; posts per address (each partner key also has its own limit).
     OPEN311_READ_LIMIT = "120 per minute"
     OPEN311_POST_ADDRESS_LIMIT = "600 per minute"
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    # Failures, in growing tiers: wrong passwords per (account, address); wrong tracking credentials per code
+    # and per address.  Known and unknown accounts and codes are counted alike.
+    LOGIN_FAILURE_LIMITS = "5 per 5 minutes;10 per hour;20 per day"
+    TRACK_CODE_FAILURE_LIMITS = "5 per 15 minutes;10 per hour;20 per day"
+    TRACK_ADDRESS_FAILURE_LIMITS = "20 per 15 minutes;50 per hour;200 per day"
     RETENTION_MONTHS = 24
 
     PRIVACY_NOTICE_VERSION = "2026-01"

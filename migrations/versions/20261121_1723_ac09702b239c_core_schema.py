@@ -6,9 +6,8 @@ Create Date: 2026-11-21 17:23:10.682957
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "ac09702b239c"

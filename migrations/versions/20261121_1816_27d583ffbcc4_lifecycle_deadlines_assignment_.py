@@ -5,9 +5,8 @@ Revises: ac09702b239c
 Create Date: 2026-11-21 18:16:16.097759
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '27d583ffbcc4'

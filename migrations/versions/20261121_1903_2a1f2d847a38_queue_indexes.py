@@ -6,8 +6,6 @@ Create Date: 2026-11-21 19:03:07.769463
 
 """
 from alembic import op
-import sqlalchemy as sa
-
 
 # revision identifiers, used by Alembic.
 revision = '2a1f2d847a38'

@@ -5,9 +5,8 @@ Revises: 2a1f2d847a38
 Create Date: 2026-11-21 19:11:50.889928
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '49cd6e5ee9a9'

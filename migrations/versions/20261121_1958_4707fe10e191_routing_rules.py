@@ -5,9 +5,8 @@ Revises: 49cd6e5ee9a9
 Create Date: 2026-11-21 19:58:31.017473
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '4707fe10e191'

@@ -6,9 +6,8 @@ Revises: 4707fe10e191
 Create Date: 2026-11-21 20:12:38.005950
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '979c4af6ac88'

@@ -9,9 +9,8 @@ Create Date: 2026-12-01 20:40:00.349172
 """
 import secrets
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '45d5d1efbb93'

@@ -12,8 +12,8 @@ Revises: f83452abda8b
 Create Date: 2026-12-01 21:54:02.054081
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9b1da5be40c7'

@@ -191,8 +191,34 @@ class QueueFilterForm(FlaskForm):
     )
 
 
-class RevealForm(ReasonForm):
-    pass
+# Why someone needs a resident's personal data; "其他" needs a real explanation.
+REVEAL_PURPOSES = (
+    ("callback", "回访市民"),
+    ("contact", "办理中需要联系市民核实情况"),
+    ("repeat_caller", "核实重复来电"),
+    ("other", "其他（请说明）"),
+)
+REVEAL_OTHER_MIN = 10
+
+
+class RevealForm(ActionForm):
+    purpose = SelectField(
+        "查看原因", choices=options((("", "请选择"),) + REVEAL_PURPOSES), validators=[DataRequired("请选择查看原因。")]
+    )
+    reason = FreeTextField("补充说明", called="补充说明", max_length=REASON_MAX)
+
+    def validate_purpose(self, field):
+        if field.data not in dict(REVEAL_PURPOSES):
+            raise ValidationError("请选择查看原因。")
+
+    def validate_reason(self, field):
+        if self.purpose.data == "other" and len(field.data or "") < REVEAL_OTHER_MIN:
+            raise ValidationError(f"选择“其他”时，请具体说明查看原因（至少 {REVEAL_OTHER_MIN} 个字）。")
+
+    def stated_reason(self) -> str:
+        """The reason as the audit log keeps it: the chosen purpose, and the explanation if any."""
+        label = dict(REVEAL_PURPOSES)[self.purpose.data]
+        return f"{label}：{self.reason.data}" if self.reason.data else label
 
 
 class CategoryRouteForm(FlaskForm):

@@ -7,6 +7,7 @@ from suggestions.models.importjob import IMPORT_STATES, ImportJob
 from suggestions.models.modelversion import MODEL_STATES, ModelVersion
 from suggestions.models.notification import NOTIFICATION_MEDIA, NOTIFICATION_STATES, Notification
 from suggestions.models.partner import ApiKey
+from suggestions.models.ratelimit import RateCounter
 from suggestions.models.reference import (
     HANDLER_TYPES,
     LOCAL_GOVERNMENT,
@@ -44,6 +45,7 @@ __all__ = [
     "NOTIFICATION_MEDIA",
     "NOTIFICATION_STATES",
     "Notification",
+    "RateCounter",
     "ProjectMilestone",
     "QrPoster",
     "ExtensionRequest",

@@ -27,8 +27,8 @@ class StaffUser(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session's id: raising it ends all sessions of the account (logout, new password, 停用).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     department: Mapped[Department | None] = relationship(lazy="joined")
 
@@ -37,7 +37,17 @@ class StaffUser(UserMixin, db.Model):
     )
 
     def set_password(self, password: str) -> None:
+        """Set a new password; sessions opened with the old one end."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Make every session cookie issued to this account so far worthless (checked on each request)."""
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:
+        """The session's user id: the account and its session version (see ``web.login``)."""
+        return f"{self.id}.{self.session_version or 0}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

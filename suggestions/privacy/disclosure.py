@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from suggestions import clock
 from suggestions.extensions import db
 from suggestions.models import AuditEntry, StaffUser, Suggestion
-from suggestions.privacy.vault import PhoneVault
+from suggestions.privacy.vault import PhoneVault, mask_phone
 from suggestions.workflow import SYSTEM, TERMINAL_STATUSES, Action, NotPermitted, Role, WorkflowError
 from suggestions.workflow.steps import transition
 
@@ -31,6 +31,18 @@ def record_audit(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+PHONE_LOOKUP = "phone_lookup"
+
+
+def record_phone_lookup(actor: StaffUser, phone: str, *, found: int, where: str, masked: bool = False) -> AuditEntry:
+    """Audit a search for a resident's items by phone number, like a reveal: who, when, which number (masked).
+
+    ``masked``: ``phone`` is already the masked number (the queue search only carries the number's keyed hash).
+    """
+    shown = phone if masked else mask_phone(phone)
+    return record_audit(actor, PHONE_LOOKUP, details={"phone": shown, "rows": found, "where": where})
 
 
 def anonymise_closed(months: int, *, now: datetime | None = None, batch: int = 500) -> int:

@@ -15,6 +15,7 @@ from suggestions.forms import HotlineCallForm, PredictForm
 from suggestions.insight import queues
 from suggestions.insight.similarity import similar_suggestions
 from suggestions.models import Category, Department
+from suggestions.privacy import disclosure
 from suggestions.privacy.vault import is_phone, normalize_phone
 from suggestions.routing.decision import RouteDecision, route_text
 from suggestions.views.common import (
@@ -154,6 +155,8 @@ def predict():
             _brief(s)
             for s in db.session.scalars(queues.earlier_calls(phone_vault().phone_hash(phone), exclude_id=None))
         ]
+        disclosure.record_phone_lookup(current_user, phone, found=len(earlier), where="hotline")
+        db.session.commit()
     data["earlier_calls"] = earlier
     return jsonify(data)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from suggestions import casework, clock, intake
 from suggestions.campaign import notifications
@@ -12,11 +14,13 @@ from suggestions.campaign.taxonomy import open_campaign
 from suggestions.extensions import csrf, db, limiter
 from suggestions.forms import PublicSuggestionForm, RateForm, TrackForm
 from suggestions.insight import queues
+from suggestions.intake.tracking import parse_tracking_code
 from suggestions.models import QrPoster
 from suggestions.privacy.vault import is_mobile, normalize_phone
 from suggestions.routing.decision import route_text
 from suggestions.views.common import campaigns_exist, district_choices, domain_choices, phone_vault, visitor_id
 from suggestions.web.errors import render_error
+from suggestions.web.ratelimit import Throttle, minutes
 from suggestions.web.templating import format_time
 from suggestions.workflow import PUBLIC_STATUS_LABELS, Channel, Satisfaction, Status, WorkflowError
 
@@ -33,9 +37,19 @@ def _without_phone() -> bool:
     return not is_mobile(normalize_phone(request.form.get("phone", "")))
 
 
+def _visitor_key() -> str:
+    """This browser at this address: residents sharing one address (a community centre's Wi-Fi, a carrier's NAT)
+    each get their own count.  A post without the token the form page gave (no cookie) shares one count per
+    address with every other such post."""
+    return f"visitor:{session.get('visitor', '-')}@{get_remote_address()}"
+
+
 def _public_limits(view):
-    """Per-address and per-phone limits on submissions (GET is never limited)."""
-    view = limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], methods=["POST"])(view)
+    """Per-visitor, per-address (a higher ceiling) and per-phone limits on submissions (GET is never limited)."""
+    view = limiter.limit(lambda: current_app.config["PUBLIC_SUBMIT_LIMIT"], key_func=_visitor_key, methods=["POST"])(
+        view
+    )
+    view = limiter.limit(lambda: current_app.config["PUBLIC_ADDRESS_LIMIT"], methods=["POST"])(view)
     return limiter.limit(
         lambda: current_app.config["PHONE_SUBMIT_LIMIT"],
         key_func=_phone_key,
@@ -121,7 +135,9 @@ def rate_limited_submission(error):
         return render_error(429)
     form = public_form(open_campaign(clock.local_today()))
     form.validate()
-    form.form_errors.append("提交过于频繁，请稍后再试。您填写的内容已保留，稍后点击“提交建议”即可。")
+    form.form_errors.append(
+        "提交过于频繁，请过几分钟再点击“提交建议”。您填写的内容已保留在下面，不会丢失；急事请直接拨打12345热线反映。"
+    )
     channel = Channel.QR if request.endpoint == "public.submit_qr" else Channel.WEB
     return render_template("public/submit.html", form=form, campaign=None, channel=channel), 429
 
@@ -137,14 +153,31 @@ def track():
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args["code"][:32]
     if form.validate_on_submit():
+        code = parse_tracking_code(form.code.data) or form.code.data.upper()
+        address = get_remote_address()
+        # Counted before the check (racing guesses on several workers all count); a success is given back.
+        wait = max(TRACK_CODE_FAILURES.attempt(code), TRACK_ADDRESS_FAILURES.attempt(address))
+        if wait:
+            form.credential.errors.append(
+                f"验证失败次数过多，为保护建议人的信息，请 {minutes(wait)} 分钟后再试。"
+                "忘记查询密钥或换了手机号的，可拨打12345热线，报追踪码查询办理情况。"
+            )
+            return render_template("public/track.html", form=form), 429
         suggestion = _verified_suggestion(form.code.data, form.credential.data)
         if suggestion is not None:
+            TRACK_CODE_FAILURES.refund(code)
+            TRACK_ADDRESS_FAILURES.refund(address)
             _remember_tracked(suggestion.id)
             return redirect(url_for(".status", code=suggestion.tracking_code), 303)
-        # Unknown codes and wrong credentials get the same answer, so codes cannot be probed.
+        # Unknown codes and wrong credentials get the same answer and count alike, so codes cannot be probed.
         form.credential.errors.append("追踪码或验证信息不正确，请核对后重试。")
         return render_template("public/track.html", form=form), 404
     return render_template("public/track.html", form=form), 400 if request.method == "POST" else 200
+
+
+# Wrong credentials, per tracking code and per address, in growing tiers (config TRACK_*_FAILURE_LIMITS).
+TRACK_CODE_FAILURES = Throttle("track-code-failures", "TRACK_CODE_FAILURE_LIMITS")
+TRACK_ADDRESS_FAILURES = Throttle("track-address-failures", "TRACK_ADDRESS_FAILURE_LIMITS")
 
 
 def _verified_suggestion(code: str, credential: str):
@@ -175,7 +208,7 @@ def status(code: str):
 def _render_status(suggestion, rate_form, status_code: int = 200):
     events = db.session.scalars(queues.timeline(suggestion.id)).all()
     replies = db.session.scalars(queues.public_replies(suggestion)).all()
-    can_rate = casework.answered(suggestion) and suggestion.resident_rating is None
+    can_rate = casework.answered(suggestion) and suggestion.resident_rating is None and not staff_session()
     return render_template(
         "public/status.html",
         suggestion=suggestion,
@@ -183,6 +216,7 @@ def _render_status(suggestion, rate_form, status_code: int = 200):
         replies=replies,
         messages=db.session.scalars(notifications.for_resident(suggestion)).all(),
         rate_form=rate_form if can_rate else None,
+        staff_session=staff_session(),
         after_rating=after_rating(suggestion),
     ), status_code
 
@@ -213,11 +247,24 @@ def after_rating(suggestion) -> str:
     return ""
 
 
+STAFF_MAY_NOT_RATE = (
+    "工作人员登录状态下不能评价答复：评价只能由建议人本人作出。请退出工作人员账号；"
+    "市民电话中表达的意见，请通过12345回访记录。"
+)
+
+
+def staff_session() -> bool:
+    """A staff member is logged in in this browser: the resident's rating is not theirs to give."""
+    return current_user.is_authenticated
+
+
 @bp.route("/track/<code>/rate", methods=["POST"])
 def rate(code: str):
     suggestion = _tracked(code)
     if suggestion is None:
         return redirect(url_for(".track", code=code[:32]), 303)
+    if staff_session():
+        return render_error(403, STAFF_MAY_NOT_RATE)
     form = RateForm()
     if not form.validate_on_submit():
         return _render_status(suggestion, form, 400)

@@ -1,4 +1,4 @@
-"""HTTP hardening: security headers with a strict CSP, proxy awareness, and rate limits."""
+"""HTTP hardening: security headers with a strict CSP, proxy awareness, and rate limits (web/ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from suggestions.extensions import limiter
+from suggestions.web import ratelimit
 
 # No inline scripts or styles anywhere: every asset is a file this app serves.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -45,4 +46,5 @@ def init_app(app: Flask) -> None:
         # Behind a reverse proxy the client's address is in X-Forwarded-For; rate limits need it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     app.after_request(set_security_headers)
+    ratelimit.init_app(app)  # also registers the database:// storage the limiter below counts in
     limiter.init_app(app)

@@ -16,11 +16,19 @@ def init_app(app) -> None:
     login_manager.user_loader(_load_user)
 
 
-def _load_user(user_id: str) -> StaffUser | None:
-    if not user_id.isdigit():
+def _load_user(session_id: str) -> StaffUser | None:
+    """The account behind a session, if the session is still valid.
+
+    The id is ``<account>.<session version>`` (``StaffUser.get_id``); logout, a new password and deactivation
+    raise the version, so a copied cookie stops working at once, on every worker and server.
+    """
+    account, _, version = session_id.partition(".")
+    if not (account.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(StaffUser, int(user_id))
-    return user if user is not None and user.is_active else None
+    user = db.session.get(StaffUser, int(account))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
 
 
 def role_required(*roles: Role):

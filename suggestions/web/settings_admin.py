@@ -95,6 +95,8 @@ def set_staff_active(user: StaffUser, active: bool, *, actor: StaffUser) -> Staf
     if user.id == actor.id and not active:
         raise WorkflowError("不能停用自己的账号。")
     user.is_active = active
+    if not active:
+        user.end_sessions()
     db.session.flush()
     return user
 

@@ -153,7 +153,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.NOTE, _EVERY, None, _STAFF, "内部备注"),
     _t(Action.INTERIM_REPLY, [*_WORKING, S.EXTENSION_PENDING], None, [_O], "阶段性答复"),
     _t(Action.CORRECT_ROUTE, OPEN_STATUSES, None, [_O, _D, _A], "纠正分类", True),
-    _t(Action.REVEAL_CONTACT, _EVERY, None, _STAFF, "查看完整联系电话", True),
+    # Only those who phone residents: 12345 operators (callbacks) and the officers handling the item.
+    _t(Action.REVEAL_CONTACT, _EVERY, None, [_P, _O], "查看完整联系电话", True),
     _t(Action.RATE, [*_ANSWERED, S.MERGED], None, [RESIDENT], "市民评价"),
     _t(Action.MERGED_CALLBACK, [S.MERGED], None, [_P, _D, _A], "并单回访"),
     _t(Action.EVALUATE, _ANSWERED, None, [_D, _A], "采纳评估：研究中"),

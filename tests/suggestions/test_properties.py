@@ -53,7 +53,9 @@ def test_public_form_never_fails_and_never_half_writes(
 
 @SHARED_STATE
 @given(code=field, credential=field)
+@pytest.mark.app_config(TRACK_ADDRESS_FAILURE_LIMITS="1000000 per day", TRACK_CODE_FAILURE_LIMITS="1000000 per day")
 def test_tracking_never_fails(client, seeded, code, credential):
+    # Throttles opened wide: every example comes from one address, and a 429 would hide what the check meant.
     assert client.post("/track", data={"code": code, "credential": credential}).status_code in (303, 400, 404)
 
 

@@ -12,6 +12,7 @@ from suggestions.campaign import taxonomy
 from suggestions.extensions import db
 from suggestions.forms import ActionForm, BulkForm, DispatchForm, QueueFilterForm
 from suggestions.insight import queues
+from suggestions.privacy import disclosure
 from suggestions.privacy.scrubbing import scrub_text
 from suggestions.privacy.vault import is_phone, normalize_phone
 from suggestions.routing.handlers import stored_candidates
@@ -115,8 +116,14 @@ def queue():
         values = request.form if request.method == "POST" else request.args
         return redirect(url_for(".queue", **_search_address(values)), 303)
     form = _filter_form()
-    query = queues.filtered(_queue_filter(form), clock.now(), due_soon_window())
+    wanted = _queue_filter(form)
+    query = queues.filtered(wanted, clock.now(), due_soon_window())
     page = db.paginate(query, page=page_number(), per_page=current_app.config["QUEUE_PAGE_SIZE"], error_out=False)
+    if wanted.phone_hash:
+        # The address carries only the number's keyed hash; the audit names it as the matching items show it.
+        shown = page.items[0].phone_masked if page.items else "（无匹配工单）"
+        disclosure.record_phone_lookup(current_user, shown or "", found=page.total, where="queue", masked=True)
+        db.session.commit()
     bulk = BulkForm()
     bulk.assignee.choices = officer_choices(current_user.department_id) if current_user.department_id else []
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -156,7 +156,7 @@ def _reveal(service, name: str) -> Run:
     """A reveal shows the personal data once, on its own page that is never cached; the service audits it."""
 
     def run(s, f, user):
-        revealed = service(s, actor=user, reason=f.reason.data, vault=current_app.extensions["phone_vault"])
+        revealed = service(s, actor=user, reason=f.stated_reason(), vault=current_app.extensions["phone_vault"])
         response = current_app.make_response(render_template("triage/revealed.html", suggestion=s, **{name: revealed}))
         response.headers["Cache-Control"] = "no-store"
         return response

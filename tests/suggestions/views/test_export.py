@@ -164,10 +164,14 @@ def test_a_broken_off_download_is_audited_as_failed(client, auth, staff, app):
 
 def test_reveals_are_listed_for_admins(client, auth, staff, housing_item):
     item = housing_item()
+    auth.login(staff["operator"])
+    client.post(
+        f"/suggestions/{item.id}/reveal", data={"reveal-purpose": "callback", "reveal-reason": "回访前核对号码"}
+    )
+    auth.logout()
     auth.login(staff["admin"])
-    client.post(f"/suggestions/{item.id}/reveal", data={"reveal-reason": "回访前核对号码"})
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "回访前核对号码" in page and "查看完整联系电话" in page
+    assert "回访市民：回访前核对号码" in page and "查看完整联系电话" in page
 
 
 def test_confidential_item_page_for_officers(client, auth, staff, housing_item):
@@ -178,7 +182,7 @@ def test_confidential_item_page_for_officers(client, auth, staff, housing_item):
     html = client.get(f"/suggestions/{item.id}").get_data(as_text=True)
     assert "保密（由12345热线回访）" in html
     assert "李先生" not in html and "138****5678" not in html and 'id="panel-reveal"' not in html
-    assert client.post(f"/suggestions/{item.id}/reveal", data={"reveal-reason": "联系"}).status_code == 403
+    assert client.post(f"/suggestions/{item.id}/reveal", data={"reveal-purpose": "contact"}).status_code == 403
 
 
 def test_an_export_cut_off_before_its_closing_entry_shows_as_unfinished(client, auth, staff):

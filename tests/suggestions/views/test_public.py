@@ -327,3 +327,114 @@ class TestRatingAndMerged:
         db.session.commit()
         page = self.login_to_track(app.test_client(), suggestion)
         assert "情绪激动" not in page
+
+
+class TestTrackingThrottle:
+    """Issue 17.1: 1,235 guesses took 21.9 s; failed look-ups are now limited per code and per address."""
+
+    def guess(self, client, code, credential="13800000000", address="10.0.0.1"):
+        return client.post(
+            "/track", data={"code": code, "credential": credential}, environ_base={"REMOTE_ADDR": address}
+        )
+
+    @pytest.mark.app_config(TRACK_CODE_FAILURE_LIMITS="3 per day", TRACK_ADDRESS_FAILURE_LIMITS="100 per hour")
+    def test_a_code_is_locked_after_a_few_wrong_credentials_from_anywhere(self, app, housing_item):
+        code = housing_item().tracking_code
+        client = app.test_client()
+        assert [self.guess(client, code, address=f"10.0.0.{i}").status_code for i in range(3)] == [404] * 3
+        blocked = self.guess(client, code, "13812345678", address="10.0.0.99")  # the right number, too late
+        assert blocked.status_code == 429
+        html = blocked.get_data(as_text=True)
+        assert "验证失败次数过多" in html and "分钟后再试" in html and "12345" in html
+        assert "/track/" + code not in blocked.headers.get("Location", "")
+
+    @pytest.mark.app_config(TRACK_CODE_FAILURE_LIMITS="100 per hour", TRACK_ADDRESS_FAILURE_LIMITS="3 per day")
+    def test_an_address_trying_many_codes_is_stopped(self, app, housing_item):
+        codes = [housing_item().tracking_code for _ in range(2)]
+        client = app.test_client()
+        guesses = ["JDZ-2026-12345-67891", codes[0], "JDZ-2026-00000-00000"]
+        assert [self.guess(client, c).status_code for c in guesses] == [404, 404, 404]
+        assert self.guess(client, codes[1], "13812345678").status_code == 429
+        # Someone else, at another address, opens their page as usual.
+        assert self.guess(app.test_client(), codes[1], "13812345678", address="10.9.9.9").status_code == 303
+
+    @pytest.mark.app_config(TRACK_CODE_FAILURE_LIMITS="3 per day")
+    def test_unknown_codes_are_locked_like_real_ones(self, app, housing_item):
+        real, unknown = housing_item().tracking_code, "JDZ-2026-12345-67891"
+        client = app.test_client()
+        answers = {
+            c: [self.guess(client, c, address=f"10.2.{n}.1").status_code for n in range(4)] for c in (real, unknown)
+        }
+        assert answers[real] == answers[unknown] == [404, 404, 404, 429]
+
+
+class TestStaffAndTheResidentsCredential:
+    """Issue 17.2: the masked number staff see contained the credential, and an officer rated an item."""
+
+    def test_what_staff_see_does_not_open_the_tracking_page(self, app, client, auth, staff, housing_item):
+        suggestion = housing_item(Status.REPLIED)
+        auth.login(staff["officer"])
+        page = client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+        masked = re.search(r"1\d\d\*{4}\d{4}", page).group(0)
+        visitor = app.test_client()
+        for seen in (masked, masked[-4:], masked.replace("*", "")):
+            assert (
+                visitor.post("/track", data={"code": suggestion.tracking_code, "credential": seen}).status_code == 404
+            )
+
+    def test_a_staff_session_cannot_rate_the_answer(self, app, client, auth, staff, housing_item):
+        suggestion = housing_item(Status.REPLIED)
+        auth.login(staff["officer"])
+        assert (
+            client.post("/track", data={"code": suggestion.tracking_code, "credential": "13812345678"}).status_code
+            == 303
+        )
+        page = client.get(f"/track/{suggestion.tracking_code}").get_data(as_text=True)
+        assert "工作人员登录状态下不能评价答复" in page and "提交评价" not in page
+        response = client.post(f"/track/{suggestion.tracking_code}/rate", data={"rating": "satisfied"})
+        assert response.status_code == 403
+        assert "评价只能由建议人本人作出" in response.get_data(as_text=True)
+        db.session.refresh(suggestion)
+        assert suggestion.resident_rating is None
+        # Logged out, the same browser is the resident's again.
+        auth.logout()
+        assert client.post(f"/track/{suggestion.tracking_code}/rate", data={"rating": "satisfied"}).status_code == 303
+        db.session.refresh(suggestion)
+        assert suggestion.resident_rating is not None
+
+
+class TestSharedAddress:
+    """Issue 16.12: one address's limit locked out everyone behind a community centre's Wi-Fi or a carrier's NAT."""
+
+    @pytest.mark.app_config(RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT="2 per day", PUBLIC_ADDRESS_LIMIT="5 per day")
+    def test_residents_behind_one_address_each_have_their_own_limit(self, app, seeded):
+        from suggestions.extensions import limiter
+
+        limiter.reset()
+
+        def resident():
+            browser = app.test_client()
+            browser.get("/")  # the form page gives the browser its visitor token
+            return browser
+
+        first, second = resident(), resident()
+        assert [first.post("/", data=form_data()).status_code for _ in range(3)] == [201, 201, 429]
+        assert [second.post("/", data=form_data()).status_code for _ in range(2)] == [201, 201]
+        # The address as a whole has a higher ceiling: the fifth suggestion from it is the last one this minute.
+        third = resident()
+        assert [third.post("/", data=form_data()).status_code for _ in range(2)] == [201, 429]
+        assert count() == 5
+
+    @pytest.mark.app_config(RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT="1 per day")
+    def test_a_limited_resident_is_told_what_to_do_and_keeps_the_text(self, app, seeded):
+        from suggestions.extensions import limiter
+
+        limiter.reset()
+        browser = app.test_client()
+        browser.get("/")
+        browser.post("/", data=form_data())
+        blocked = browser.post("/", data=form_data(body=TRANSPORT_TEXT + "（第二条）"))
+        assert blocked.status_code == 429
+        html = blocked.get_data(as_text=True)
+        assert "提交过于频繁" in html and "过几分钟" in html and "12345" in html
+        assert "（第二条）" in html and "<form" in html

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from suggestions.extensions import db
-from suggestions.models import Note, Project, Reply, SuggestionEvent
+from suggestions.models import AuditEntry, Note, Project, Reply, SuggestionEvent
 from suggestions.workflow import Action, Status
 from tests import factories
 from tests.suggestions.conftest import events_of
@@ -183,12 +183,14 @@ class TestReveal:
     def test_reveal_shows_the_number_once_uncached_and_audits_it(self, client, auth, staff, housing_item):
         suggestion = housing_item()
         auth.login(staff["operator"])
-        response = client.post(f"/suggestions/{suggestion.id}/reveal", data={"reveal-reason": "回访需要拨号"})
+        response = client.post(
+            f"/suggestions/{suggestion.id}/reveal", data={"reveal-purpose": "callback", "reveal-reason": "回访需要拨号"}
+        )
         assert response.status_code == 200
         assert "13812345678" in response.get_data(as_text=True)
         assert response.headers["Cache-Control"] == "no-store"
         event = db.session.scalar(sa.select(SuggestionEvent).order_by(SuggestionEvent.id.desc()))
-        assert (event.action, event.reason) == (Action.REVEAL_CONTACT, "回访需要拨号")
+        assert (event.action, event.reason) == (Action.REVEAL_CONTACT, "回访市民：回访需要拨号")
         # the detail page itself stays masked
         assert "13812345678" not in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
 
@@ -197,7 +199,64 @@ class TestReveal:
         auth.login(staff["operator"])
         response = client.post(f"/suggestions/{suggestion.id}/reveal", data={"reveal-reason": ""})
         assert response.status_code == 400
-        assert "13812345678" not in response.get_data(as_text=True) and "请填写原因" in response.get_data(as_text=True)
+        assert "13812345678" not in response.get_data(as_text=True) and "请选择查看原因" in response.get_data(
+            as_text=True
+        )
+
+
+class TestRevealLimits:
+    """Issue 17.8: every role could reveal any phone with a one-character reason, and number searches left no trace."""
+
+    @pytest.mark.parametrize("role", ["dispatcher", "admin"])
+    def test_roles_that_never_phone_residents_cannot_reveal(self, client, auth, staff, housing_item, role):
+        suggestion = housing_item()
+        auth.login(staff[role])
+        assert 'id="panel-reveal"' not in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+        response = client.post(f"/suggestions/{suggestion.id}/reveal", data={"reveal-purpose": "callback"})
+        assert response.status_code == 403 and "13812345678" not in response.get_data(as_text=True)
+
+    def test_other_needs_a_real_explanation(self, client, auth, staff, housing_item):
+        suggestion = housing_item()
+        auth.login(staff["officer"])
+        short = client.post(
+            f"/suggestions/{suggestion.id}/reveal", data={"reveal-purpose": "other", "reveal-reason": "看"}
+        )
+        assert short.status_code == 400 and "至少 10 个字" in short.get_data(as_text=True)
+        assert "13812345678" not in short.get_data(as_text=True)
+        made_up = client.post(f"/suggestions/{suggestion.id}/reveal", data={"reveal-purpose": "curious"})
+        assert made_up.status_code == 400
+        reason = "市民来信补充了新的地址，需电话核实具体位置"
+        ok = client.post(
+            f"/suggestions/{suggestion.id}/reveal", data={"reveal-purpose": "other", "reveal-reason": reason}
+        )
+        assert ok.status_code == 200 and "13812345678" in ok.get_data(as_text=True)
+        event = db.session.scalar(sa.select(SuggestionEvent).order_by(SuggestionEvent.id.desc()))
+        assert event.reason == f"其他（请说明）：{reason}"
+
+    def test_finding_items_by_phone_number_is_audited(self, client, auth, staff, housing_item):
+        housing_item()
+        auth.login(staff["operator"])
+        assert client.get("/queue", query_string={"q": "138 1234 5678"}).status_code == 200
+        entry = db.session.scalar(sa.select(AuditEntry).order_by(AuditEntry.id.desc()))
+        assert (entry.action, entry.actor_id) == ("phone_lookup", staff["operator"].id)
+        assert entry.details == {"phone": "138****5678", "rows": 1, "where": "queue"}
+        assert "13812345678" not in str(entry.details)
+        client.get("/queue", query_string={"q": "路灯"})  # a word search is not a look-up of a person
+        assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 1
+        auth.logout()
+        auth.login(staff["admin"])
+        page = client.get("/admin/audit").get_data(as_text=True)
+        assert "按电话号码查找 138****5678" in page
+
+    def test_hotline_caller_matching_is_audited(self, client, auth, staff, housing_item):
+        housing_item()
+        auth.login(staff["operator"])
+        response = client.post(
+            "/hotline/predict", data={"body": "小区路灯坏了很久没人修，晚上出行不安全。", "phone": "13812345678"}
+        )
+        assert response.status_code == 200 and len(response.get_json()["earlier_calls"]) == 1
+        entry = db.session.scalar(sa.select(AuditEntry).order_by(AuditEntry.id.desc()))
+        assert entry.action == "phone_lookup" and entry.details["where"] == "hotline"
 
 
 def test_bulk_sign_and_assign(officer, staff, housing_item):

@@ -213,8 +213,8 @@ EDGES = {
     },
     Action.REVEAL_CONTACT: {
         source: (
-            "dispatcher",
-            lambda s, u: disclosure.reveal_phone(s, actor=u["dispatcher"], reason="回访需要联系市民", vault=_vault()),
+            "operator",
+            lambda s, u: disclosure.reveal_phone(s, actor=u["operator"], reason="回访需要联系市民", vault=_vault()),
         )
         for source in (S.DISPATCHED, S.CLOSED)
     },
