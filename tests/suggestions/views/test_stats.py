@@ -20,19 +20,19 @@ def test_department_figures(app, housing_item, staff):
     housing_item(Status.SIGNED)
     db.session.commit()
     now = clock.now()
-    rows = {row.name: row for row in stats.department_stats(now - timedelta(days=30), now)}
+    rows = {row.name: row for row in stats.department_stats(stats.Scope(), now)}
     housing = rows["市住房和城乡建设委员会"]
     assert housing.dispatched == 3 and housing.signed == 2 and housing.returned == 1
     assert housing.return_rate == pytest.approx(1 / 3)
     assert housing.satisfaction_rate == 1.0 and housing.open == 1
-    totals = stats.campaign_totals(now - timedelta(days=30))
+    totals = stats.campaign_totals(stats.Scope())
     assert totals["received"] == 3
 
 
 def test_stats_page_for_dispatchers_only(client, auth, staff, housing_item):
     housing_item(Status.SIGNED)
     auth.login(staff["dispatcher"])
-    html = client.get("/stats/?days=7").get_data(as_text=True)
+    html = client.get("/stats/").get_data(as_text=True)
     assert "签收及时率" in html and "市住房和城乡建设委员会" in html
     assert "分拨质量" in html and "系统自动派单" in html
     auth.logout()
@@ -57,6 +57,6 @@ def test_routing_figures(app, staff, vault):
     )
     manual.predicted_department = factories.department_named("河西区人民政府")
     db.session.commit()
-    figures = stats.routing_totals(clock.now() - timedelta(days=30))
+    figures = stats.routing_totals(stats.Scope())
     assert figures == {"automatic_share": 0.5, "corrected_share": 0.5, "local_share": 0.5, "corrected": 1}
     assert auto.status == Status.DISPATCHED
