@@ -25,7 +25,16 @@ from flask import current_app
 from suggestions.extensions import db
 from suggestions.insight import metrics
 from suggestions.insight.metrics import Scope
-from suggestions.models import Campaign, CampaignDomain, Department, District, Project, QrPoster, Suggestion, SuggestionEvent
+from suggestions.models import (
+    Campaign,
+    CampaignDomain,
+    Department,
+    District,
+    Project,
+    QrPoster,
+    Suggestion,
+    SuggestionEvent,
+)
 from suggestions.workflow import OPEN_STATUSES
 
 LABEL, COUNT, RATE = "label", "count", "rate"
@@ -91,7 +100,9 @@ def build(scope: Scope, now: datetime) -> Dashboard:
     def add(table: Table) -> None:
         board.tables[table.key] = table
 
-    add(Table("days", "每日收到建议", [("日期", LABEL), ("件数", COUNT)], [[r.label, r.count] for r in days], "columns"))
+    add(
+        Table("days", "每日收到建议", [("日期", LABEL), ("件数", COUNT)], [[r.label, r.count] for r in days], "columns")
+    )
     add(
         Table(
             "weeks",
@@ -229,7 +240,15 @@ def _version() -> tuple:
         sa.select(District.id, District.name, District.position),
         sa.select(Campaign.id, Campaign.year),
         sa.select(CampaignDomain.id, CampaignDomain.name, CampaignDomain.position, CampaignDomain.campaign_id),
-        sa.select(Project.id, Project.year, Project.number, Project.title, Project.status, Project.domain_id, Project.campaign_id),
+        sa.select(
+            Project.id,
+            Project.year,
+            Project.number,
+            Project.title,
+            Project.status,
+            Project.domain_id,
+            Project.campaign_id,
+        ),
         sa.select(QrPoster.id, QrPoster.location),
     ):
         for row in db.session.execute(query.order_by(*query.selected_columns[:1])):

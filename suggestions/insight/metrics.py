@@ -20,7 +20,7 @@ reply cycle (办结), and an item whose time limit has not passed yet never coun
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -164,7 +164,9 @@ def _hotline_figures(scope: Scope, now: datetime, item_key, event_key, return_ke
             sa.func.count(),
             # A reply waiting for review runs the campaign office's clock, not the department's.
             sa.func.sum(sa.case((sa.and_(Suggestion.due_at < now, Suggestion.status != Status.REPLIED), 1), else_=0)),
-            sa.func.sum(sa.case((sa.and_(Suggestion.status == Status.DISPATCHED, Suggestion.sign_due_at < now), 1), else_=0)),
+            sa.func.sum(
+                sa.case((sa.and_(Suggestion.status == Status.DISPATCHED, Suggestion.sign_due_at < now), 1), else_=0)
+            ),
             sa.func.sum(
                 sa.case((sa.and_(Suggestion.status.in_(REPLY_OWED), Suggestion.reply_due_at < now), 1), else_=0)
             ),
@@ -368,7 +370,9 @@ def by_domain(scope: Scope) -> list[AdoptionRow]:
         .where(*scope.conditions())
         .group_by(CampaignDomain.name)
     )
-    return _in_domain_order({name or UNDECIDED_DOMAIN: _adoption_row(name or UNDECIDED_DOMAIN, *c) for name, *c in rows})
+    return _in_domain_order(
+        {name or UNDECIDED_DOMAIN: _adoption_row(name or UNDECIDED_DOMAIN, *c) for name, *c in rows}
+    )
 
 
 def by_district(scope: Scope) -> list[Count]:
@@ -480,7 +484,9 @@ def funnel(scope: Scope) -> list[Count]:
     where = scope.conditions()
     count = sa.select(sa.func.count(Suggestion.id)).where(*where)
     underway = (
-        sa.select(Project.id).where(Project.status.in_([ProjectStatus.UNDERWAY, ProjectStatus.COMPLETED])).scalar_subquery()
+        sa.select(Project.id)
+        .where(Project.status.in_([ProjectStatus.UNDERWAY, ProjectStatus.COMPLETED]))
+        .scalar_subquery()
     )
     stages = [
         ("收到建议", count),

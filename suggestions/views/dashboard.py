@@ -55,7 +55,9 @@ def download(key: str, fmt: str):
     if table is None or fmt not in ("csv", "xlsx"):
         abort(404)
     name = "-".join(
-        part for part in ("金点子统计", table.caption, f"{scope.year}年" if scope.year else "全部年度", scope.domain) if part
+        part
+        for part in ("金点子统计", table.caption, f"{scope.year}年" if scope.year else "全部年度", scope.domain)
+        if part
     )
     if fmt == "csv":
         return csv_response(table.columns, table.rows, name)

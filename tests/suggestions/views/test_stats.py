@@ -9,7 +9,6 @@ from suggestions.workflow import Status
 
 
 def test_department_figures(app, housing_item, staff):
-    from datetime import timedelta
 
     from suggestions import clock
 
@@ -41,9 +40,7 @@ def test_stats_page_for_dispatchers_only(client, auth, staff, housing_item):
 
 
 def test_routing_figures(app, staff, vault):
-    from datetime import timedelta
 
-    from suggestions import clock
     from tests import factories
 
     auto = factories.submit(vault, category=factories.category_coded("交通运输"), confidence=0.9).suggestion
