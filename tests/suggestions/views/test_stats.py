@@ -57,3 +57,62 @@ def test_routing_figures(app, staff, vault):
     figures = stats.routing_totals(stats.Scope())
     assert figures == {"automatic_share": 0.5, "corrected_share": 0.5, "local_share": 0.5, "corrected": 1}
     assert auto.status == Status.DISPATCHED
+
+
+def test_every_chart_has_its_table_and_downloads(client, auth, staff, housing_item):
+    import io
+
+    from openpyxl import load_workbook
+
+    housing_item(Status.CLOSED)
+    housing_item(Status.SIGNED)
+    auth.login(staff["dispatcher"])
+    html = client.get("/stats/").get_data(as_text=True)
+    assert html.count('<svg class="chart__svg"') >= 8 and 'role="img"' in html
+    for key in ("days", "weeks", "funnel", "domains", "districts", "channels", "statuses", "departments"):
+        assert (
+            f'id="table-{key}"' in html and f"/stats/export/{key}.csv" in html and f"/stats/export/{key}.xlsx" in html
+        )
+    assert "签收及时率" in html and "按期办结率" in html and "响应率" in html and "解决率" in html
+
+    response = client.get("/stats/export/departments.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data().decode("utf-8")
+    assert text.startswith("\ufeff承办部门,在办,超期,派单,签收及时率,响应率,按期办结率,退单率,满意率,解决率,重办率")
+    # 2 dispatched, both signed on time, one replied on time and closed 满意: rates as percentages.
+    assert "市住房和城乡建设委员会,1,0,2,100.0%,100.0%,100.0%,0.0%,100.0%,100.0%,0.0%" in text
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+
+    response = client.get("/stats/export/districts.xlsx")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("所在区", "件数") and len([r for r in rows[1:] if r[0].endswith("区")]) == 16
+    assert sum(r[1] for r in rows[1:]) == 2
+
+    rates = load_workbook(io.BytesIO(client.get("/stats/export/departments.xlsx").get_data())).active
+    assert rates["E2"].value == 1.0 and rates["E2"].number_format == "0.0%"
+    assert client.get("/stats/export/nothing.csv").status_code == 404
+    assert client.get("/stats/export/days.pdf").status_code == 404
+
+
+def test_year_and_domain_filters(client, auth, staff, housing_item, seeded):
+    import sqlalchemy as sa
+
+    from suggestions.models import Campaign
+
+    campaign = db.session.scalar(sa.select(Campaign))
+    elderly = next(d for d in campaign.domains if d.name == "养老")
+    housing_item(campaign_id=campaign.id, domain_id=elderly.id)
+    housing_item(campaign_id=campaign.id)
+    housing_item()
+    auth.login(staff["dispatcher"])
+    page = client.get(f"/stats/?year={campaign.year}&domain=养老").get_data(as_text=True)
+    assert f"范围：{campaign.year}年征集，养老。" in page
+    csv_text = client.get(f"/stats/export/channels.csv?year={campaign.year}&domain=养老").get_data(as_text=True)
+    assert csv_text.splitlines()[1] == "网站,1"
+    csv_text = client.get(f"/stats/export/channels.csv?year={campaign.year}").get_data(as_text=True)
+    assert csv_text.splitlines()[1] == "网站,2"
+    assert client.get("/stats/export/channels.csv").get_data(as_text=True).splitlines()[1] == "网站,3"
+    # Unknown values fall back to everything rather than failing.
+    assert client.get("/stats/?year=abc&domain=<b>").status_code == 200
