@@ -41,6 +41,8 @@ LABEL, COUNT, RATE = "label", "count", "rate"
 # Ids this far below the newest still count towards the version (see the module docstring).
 LATE_COMMIT_WINDOW = 1000
 CACHED_SCOPES = 32
+# The daily chart shows the last days of the range (a campaign's intake is about two weeks); weeks cover all of it.
+RECENT_DAYS = 92
 
 
 @dataclass
