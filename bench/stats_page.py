@@ -350,12 +350,18 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--changes", type=int, default=5)
     parser.add_argument("--postgres", action="store_true", help="use TEST_DATABASE_URL (see with_postgres.sh)")
+    parser.add_argument("--sqlite", type=Path, help="an SQLite file: loaded if missing, else timed as it is")
+    parser.add_argument("--load-only", action="store_true", help="load the rows and stop")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="jdz-stats-bench-"))
-    url = os.environ["TEST_DATABASE_URL"] if args.postgres else f"sqlite:///{workdir / 'bench.db'}"
-    started = time.perf_counter()
-    build_database(url, args.rows)
-    print(f"loaded in {time.perf_counter() - started:.0f} s into {url.split('@')[-1]}")
+    sqlite = args.sqlite or workdir / "bench.db"
+    url = os.environ["TEST_DATABASE_URL"] if args.postgres else f"sqlite:///{sqlite}"
+    if args.postgres or not sqlite.exists():
+        started = time.perf_counter()
+        build_database(url, args.rows)
+        print(f"loaded in {time.perf_counter() - started:.0f} s into {url.split('@')[-1]}")
+    if args.load_only:
+        return 0
     port = free_port()
     env = {
         **os.environ,
