@@ -94,7 +94,8 @@ def _rates(row: metrics.HotlineFigures) -> list:
 
 def build(scope: Scope, now: datetime) -> Dashboard:
     """Compute every table of the page for ``scope`` at ``now``."""
-    departments = metrics.department_stats(scope, now)
+    figures = metrics.hotline_figures(scope, now)
+    departments = metrics.department_stats(scope, now, figures)
     overall = metrics.total_figures(departments)
     days = metrics.by_day(scope)
     board = Dashboard(scope, metrics.campaign_totals(scope), metrics.routing_totals(scope), overall)
@@ -146,7 +147,7 @@ def build(scope: Scope, now: datetime) -> Dashboard:
             "domain_rates",
             "各领域办理情况",
             [("领域", LABEL), *RATE_COLUMNS],
-            [[r.name, *_rates(r)] for r in metrics.domain_rates(scope, now)],
+            [[r.name, *_rates(r)] for r in metrics.domain_rates(scope, now, figures)],
             "bars",
             3,
         )

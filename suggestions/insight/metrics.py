@@ -149,42 +149,43 @@ class HotlineFigures:
         return ratio(self.dissatisfied, self.reached)
 
 
-def _hotline_figures(scope: Scope, now: datetime, item_key, event_key, return_key) -> dict:
-    """Figures grouped by a key: ``item_key`` on the suggestion for open items, ``event_key`` on an event (the
-    department it went to) and ``return_key`` for returns (the department it came from)."""
-    rows: dict = {}
+def hotline_figures(scope: Scope, now: datetime) -> dict[tuple, HotlineFigures]:
+    """The counts behind the rates per (department, domain id), from one pass over the items and one over the
+    events: an event counts for the department it went to (a return for the one it came from) and for the
+    item's domain."""
+    rows: dict[tuple, HotlineFigures] = {}
 
     def row(key) -> HotlineFigures:
         return rows.setdefault(key, HotlineFigures(""))
 
     where = scope.conditions()
+    overdue = sa.and_(
+        Suggestion.due_at < now, Suggestion.status != Status.REPLIED
+    )  # a reply under review: the office's
+    unsigned_late = sa.and_(Suggestion.status == Status.DISPATCHED, Suggestion.sign_due_at < now)
+    unreplied_late = sa.and_(Suggestion.status.in_(REPLY_OWED), Suggestion.reply_due_at < now)
     waiting = db.session.execute(
         sa.select(
-            item_key,
+            Suggestion.department_id,
+            Suggestion.domain_id,
             sa.func.count(),
-            # A reply waiting for review runs the campaign office's clock, not the department's.
-            sa.func.sum(sa.case((sa.and_(Suggestion.due_at < now, Suggestion.status != Status.REPLIED), 1), else_=0)),
-            sa.func.sum(
-                sa.case((sa.and_(Suggestion.status == Status.DISPATCHED, Suggestion.sign_due_at < now), 1), else_=0)
-            ),
-            sa.func.sum(
-                sa.case((sa.and_(Suggestion.status.in_(REPLY_OWED), Suggestion.reply_due_at < now), 1), else_=0)
-            ),
+            *(sa.func.sum(sa.case((condition, 1), else_=0)) for condition in (overdue, unsigned_late, unreplied_late)),
         )
         .where(Suggestion.status.in_(OPEN_STATUSES), Suggestion.department_id.is_not(None), *where)
-        .group_by(item_key)
+        .group_by(Suggestion.department_id, Suggestion.domain_id)
     )
-    for key, count, overdue, unsigned_late, unreplied_late in waiting:
-        figures = row(key)
-        figures.open, figures.overdue = count, overdue or 0
-        figures.unsigned_late, figures.unreplied_late = unsigned_late or 0, unreplied_late or 0
+    for department_id, domain_id, count, late_now, unsigned, unreplied in waiting:
+        figures = row((department_id, domain_id))
+        figures.open, figures.overdue = count, late_now or 0
+        figures.unsigned_late, figures.unreplied_late = unsigned or 0, unreplied or 0
 
     late = SuggestionEvent.details["late"].as_boolean()
     outcome = SuggestionEvent.details["outcome"].as_string()
     events = db.session.execute(
         sa.select(
-            event_key,
-            return_key,
+            SuggestionEvent.to_department_id,
+            SuggestionEvent.from_department_id,
+            Suggestion.domain_id,
             SuggestionEvent.action,
             outcome,
             sa.func.count(),
@@ -197,13 +198,19 @@ def _hotline_figures(scope: Scope, now: datetime, item_key, event_key, return_ke
             ),
             *where,
         )
-        .group_by(event_key, return_key, SuggestionEvent.action, outcome)
+        .group_by(
+            SuggestionEvent.to_department_id,
+            SuggestionEvent.from_department_id,
+            Suggestion.domain_id,
+            SuggestionEvent.action,
+            outcome,
+        )
     )
-    for to_key, from_key, action, result, count, late_count in events:
+    for to_id, from_id, domain_id, action, result, count, late_count in events:
         if action == Action.RETURN:
-            row(from_key).returned += count
+            row((from_id, domain_id)).returned += count
             continue
-        figures = row(to_key)
+        figures = row((to_id, domain_id))
         if action in DISPATCH_ACTIONS:
             figures.dispatched += count
         elif action == Action.SIGN:
@@ -221,14 +228,15 @@ def _hotline_figures(scope: Scope, now: datetime, item_key, event_key, return_ke
     return rows
 
 
-def department_stats(scope: Scope, now: datetime) -> list[HotlineFigures]:
+def department_stats(scope: Scope, now: datetime, figures: dict | None = None) -> list[HotlineFigures]:
     """Per-department figures for the scope's suggestions: the rates, and open/overdue counts now."""
-    figures = _hotline_figures(
-        scope, now, Suggestion.department_id, SuggestionEvent.to_department_id, SuggestionEvent.from_department_id
-    )
+    figures = hotline_figures(scope, now) if figures is None else figures
+    summed: dict[int, HotlineFigures] = {}
+    for (department_id, _domain_id), row in figures.items():
+        summed.setdefault(department_id, HotlineFigures("")).add(row)
     result = []
     for department_id, name in db.session.execute(sa.select(Department.id, Department.name).order_by(Department.id)):
-        row = figures.get(department_id)
+        row = summed.get(department_id)
         if row is not None and (row.open or row.dispatched):
             row.name = name
             result.append(row)
@@ -242,12 +250,12 @@ def total_figures(rows: list[HotlineFigures]) -> HotlineFigures:
     return total
 
 
-def domain_rates(scope: Scope, now: datetime) -> list[HotlineFigures]:
+def domain_rates(scope: Scope, now: datetime, figures: dict | None = None) -> list[HotlineFigures]:
     """The same rates per domain (the same name counts together across years), in the domains' order."""
-    figures = _hotline_figures(scope, now, Suggestion.domain_id, Suggestion.domain_id, Suggestion.domain_id)
+    figures = hotline_figures(scope, now) if figures is None else figures
     names = dict(db.session.execute(sa.select(CampaignDomain.id, CampaignDomain.name)).all())
     merged: dict[str, HotlineFigures] = {}
-    for domain_id, row in figures.items():
+    for (_department_id, domain_id), row in figures.items():
         name = names.get(domain_id, UNDECIDED_DOMAIN)
         merged.setdefault(name, HotlineFigures(name)).add(row)
     return _in_domain_order(merged)
@@ -261,13 +269,21 @@ def _in_domain_order(found: dict) -> list:
 
 def campaign_totals(scope: Scope) -> dict:
     """Whole-scope figures: volume, manual share, repeat rate, adoption rate."""
-    where = scope.conditions()
-    received = sa.select(sa.func.count(Suggestion.id)).where(*where)
-    total = db.session.scalar(received) or 0
-    merged = db.session.scalar(received.where(Suggestion.status == Status.MERGED)) or 0
+    total, merged, evaluated, adopted = db.session.execute(
+        sa.select(
+            sa.func.count(Suggestion.id),
+            *(
+                sa.func.sum(sa.case((condition, 1), else_=0))
+                for condition in (
+                    Suggestion.status == Status.MERGED,
+                    Suggestion.adoption.in_(DECIDED),
+                    Suggestion.adoption.in_(FED_ADOPTIONS),
+                )
+            ),
+        ).where(*scope.conditions())
+    ).one()
+    total, merged, evaluated, adopted = total or 0, merged or 0, evaluated or 0, adopted or 0
     flagged = _with_event(scope, Action.FLAG_FOR_TRIAGE)
-    evaluated = db.session.scalar(received.where(Suggestion.adoption.in_(DECIDED))) or 0
-    adopted = db.session.scalar(received.where(Suggestion.adoption.in_(FED_ADOPTIONS))) or 0
     return {
         "received": total,
         "manual_share": ratio(flagged, total),
