@@ -415,7 +415,7 @@ def main() -> int:
             first, _ = timed(opener, base + path)
             samples = sorted(timed(opener, base + path)[0] for _ in range(args.requests))
             changed = "—"
-            if kept:
+            if kept and args.changes:
                 after = []
                 for _ in range(args.changes):
                     add_event(url)
