@@ -8,7 +8,8 @@ current campaign and its 10 domains), four earlier campaigns copied from it, 20 
 plain bulk INSERTs (no services, no model) of suggestions spread over the five campaign years (a month of
 intake each, 10 % outside any campaign), the 16 districts, the three channels, the domains (15 % undecided)
 and the departments (a third to the housing commission), each with the event rows its life would have left
-(submit, dispatch, sign, start, reply, review, callback; some signed or answered late, some returned and
+(submit, dispatch, sign, start, reply, review, callback; due at the end of a day, Beijing time, as working-day
+limits are; some signed or answered late, some returned and
 dispatched again, some reopened by a 不满意 callback and answered again, a third of the closed ones decided for
 adoption, some into a project).  Each step happens only if its moment is already past, so recent items are
 spread over the open states and some are overdue, as in real work.
@@ -31,7 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -156,7 +157,7 @@ class Generator:
             if at > now:
                 break
             event(at, "approve_reply", "callback_pending", "dispatcher")
-            s["callback_due_at"] = at + timedelta(days=1)
+            s["callback_due_at"] = end_of_day(at, 1)
             at += timedelta(hours=rng.uniform(2, 30))
             if at > now:
                 break
@@ -164,7 +165,7 @@ class Generator:
             s["callback_result"], s["callback_at"] = outcome, at
             if outcome == "dissatisfied" and rounds == 0:
                 event(at, "callback_dissatisfied", "redo", "operator")
-                s["reply_due_at"], s["replied_at"] = at + timedelta(days=21), None
+                s["reply_due_at"], s["replied_at"] = end_of_day(at, 21), None
                 rounds += 1
                 continue
             event(at, "callback_satisfied", "closed", "operator", outcome=outcome)
@@ -178,10 +179,9 @@ class Generator:
 
     def _dispatch(self, s, event, at, action, actor="system"):
         event(at, action, "dispatched", actor)
-        s["sign_due_at"] = at + timedelta(days=1)
-        s["return_due_at"] = at + timedelta(days=1)
-        s["first_reply_due_at"] = at + timedelta(days=7)
-        s["reply_due_at"] = at + timedelta(days=21)
+        s["sign_due_at"] = s["return_due_at"] = end_of_day(at, 1)
+        s["first_reply_due_at"] = end_of_day(at, 7)
+        s["reply_due_at"] = end_of_day(at, 21)
 
     def _adopt(self, s, event, at, campaign_id):
         choice = self.rng.choices(
@@ -210,7 +210,7 @@ class Generator:
                 min(s["reply_due_at"], s["first_reply_due_at"]) if not s.get("first_replied_at") else s["reply_due_at"]
             )
         elif status == "replied":
-            s["review_due_at"] = s["due_at"] = s["replied_at"] + timedelta(days=1)
+            s["review_due_at"] = s["due_at"] = end_of_day(s["replied_at"], 1)
         elif status == "callback_pending":
             s["due_at"] = s["callback_due_at"]
         elif status == "returned":
@@ -218,6 +218,16 @@ class Generator:
         if status == "returned":
             s["department_id"] = None
         return s
+
+
+def end_of_day(moment, days: int):
+    """Due at the end of a day, Beijing time, as the working-day limits the service uses by default are."""
+    from suggestions import clock
+    from suggestions.workflow.deadlines import END_OF_DAY
+
+    return datetime.combine(clock.local(moment).date() + timedelta(days=days), END_OF_DAY, clock.LOCAL_TZ).astimezone(
+        moment.tzinfo
+    )
 
 
 COLUMNS = (
