@@ -98,7 +98,8 @@ def build(scope: Scope, now: datetime) -> Dashboard:
     departments = metrics.department_stats(scope, now, figures)
     overall = metrics.total_figures(departments)
     days = metrics.by_day(scope)
-    board = Dashboard(scope, metrics.campaign_totals(scope), metrics.routing_totals(scope), overall)
+    routed = metrics.items_with_routing_events(scope)
+    board = Dashboard(scope, metrics.campaign_totals(scope, routed), metrics.routing_totals(scope, routed), overall)
 
     def add(table: Table) -> None:
         board.tables[table.key] = table

@@ -267,7 +267,7 @@ def _in_domain_order(found: dict) -> list:
     return ordered + list(found.values()) + ([undecided] if undecided else [])
 
 
-def campaign_totals(scope: Scope) -> dict:
+def campaign_totals(scope: Scope, routed: dict | None = None) -> dict:
     """Whole-scope figures: volume, manual share, repeat rate, adoption rate."""
     total, merged, evaluated, adopted = db.session.execute(
         sa.select(
@@ -283,7 +283,7 @@ def campaign_totals(scope: Scope) -> dict:
         ).where(*scope.conditions())
     ).one()
     total, merged, evaluated, adopted = total or 0, merged or 0, evaluated or 0, adopted or 0
-    flagged = _with_event(scope, Action.FLAG_FOR_TRIAGE)
+    flagged = (routed or items_with_routing_events(scope))[Action.FLAG_FOR_TRIAGE]
     return {
         "received": total,
         "manual_share": ratio(flagged, total),
@@ -294,23 +294,26 @@ def campaign_totals(scope: Scope) -> dict:
     }
 
 
-def _with_event(scope: Scope, action: Action) -> int:
-    """How many of the scope's suggestions have at least one event of ``action``."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(sa.distinct(SuggestionEvent.suggestion_id)))
-            .join(Suggestion, Suggestion.id == SuggestionEvent.suggestion_id)
-            .where(SuggestionEvent.action == action, *scope.conditions())
-        )
-        or 0
+ROUTING_ACTIONS = (Action.FLAG_FOR_TRIAGE, Action.AUTO_DISPATCH)
+
+
+def items_with_routing_events(scope: Scope) -> dict[Action, int]:
+    """How many of the scope's suggestions went to manual dispatch, and how many were dispatched automatically
+    (one pass over the events for both)."""
+    rows = db.session.execute(
+        sa.select(SuggestionEvent.action, sa.func.count(sa.distinct(SuggestionEvent.suggestion_id)))
+        .join(Suggestion, Suggestion.id == SuggestionEvent.suggestion_id)
+        .where(SuggestionEvent.action.in_(ROUTING_ACTIONS), *scope.conditions())
+        .group_by(SuggestionEvent.action)
     )
+    return {action: 0 for action in ROUTING_ACTIONS} | {Action(action): count for action, count in rows}
 
 
-def routing_totals(scope: Scope) -> dict:
+def routing_totals(scope: Scope, routed: dict | None = None) -> dict:
     """How well routing works: dispatched without a person, corrected by staff, proposed to a district government."""
     where = scope.conditions()
     received = db.session.scalar(sa.select(sa.func.count(Suggestion.id)).where(*where)) or 0
-    automatic = _with_event(scope, Action.AUTO_DISPATCH)
+    automatic = (routed or items_with_routing_events(scope))[Action.AUTO_DISPATCH]
     corrected = (
         db.session.scalar(
             sa.select(sa.func.count(sa.distinct(RouteCorrection.suggestion_id)))
