@@ -71,6 +71,7 @@ class Dashboard:
     routing: dict
     overall: metrics.HotlineFigures
     tables: dict[str, Table] = field(default_factory=dict)
+    html: str | None = None  # the page's rendering of it, kept with it
 
 
 RATE_COLUMNS = [
