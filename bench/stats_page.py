@@ -386,7 +386,7 @@ def main() -> int:
             "--workers",
             "1",
             "--timeout",
-            "600",
+            "1800",
             "--bind",
             f"127.0.0.1:{port}",
             "app:create_app()",
