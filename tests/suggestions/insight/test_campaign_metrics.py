@@ -39,15 +39,16 @@ def test_counts_and_adoption_rates_per_domain_channel_district_year_and_project(
     factories.submit(vault)  # outside any campaign
     db.session.commit()
 
-    by_domain = {row.label: row for row in metrics.by_domain(campaign.year)}
+    by_domain = {row.label: row for row in metrics.by_domain(metrics.Scope(campaign.year))}
     assert list(by_domain) == ["养老", "食品安全", "未确定"]  # the campaign's order, undecided last
     assert (by_domain["养老"].received, by_domain["养老"].decided, by_domain["养老"].fed) == (3, 2, 1)
     assert by_domain["养老"].adoption_rate == 0.5
     assert by_domain["食品安全"].received == 1 and by_domain["食品安全"].adoption_rate is None
-    assert {c.label: c.count for c in metrics.by_channel(campaign.year)} == {"网站": 4, "扫码": 1}
-    assert {c.label: c.count for c in metrics.by_district(campaign.year)}["河西区"] == 1
+    assert {c.label: c.count for c in metrics.by_channel(metrics.Scope(campaign.year))} == {"网站": 4, "扫码": 1}
+    districts = {c.label: c.count for c in metrics.by_district(metrics.Scope(campaign.year))}
+    assert districts["河西区"] == 1 and len([name for name in districts if name.endswith("区")]) == 16
     assert {c.label: c.count for c in metrics.by_year()} == {f"{campaign.year}年": 5, "征集期外": 1}
-    (row,) = metrics.by_project(campaign.year)
+    (row,) = metrics.by_project(metrics.Scope(campaign.year))
     assert (row.fed, row.decided, row.adoption_rate) == (1, 2, 0.5)
 
     auth.login(dispatcher)
