@@ -3,6 +3,7 @@
 from suggestions.models.account import StaffUser
 from suggestions.models.base import UTCDateTime, utcnow
 from suggestions.models.campaign import Campaign, CampaignDomain, Project, ProjectMilestone, QrPoster
+from suggestions.models.hotissue import HOT_ISSUE_ACTIONS, HotIssue, HotIssueEvent, HotIssueMember
 from suggestions.models.modelversion import MODEL_STATES, ModelVersion
 from suggestions.models.notification import NOTIFICATION_MEDIA, NOTIFICATION_STATES, Notification
 from suggestions.models.reference import (
@@ -27,6 +28,10 @@ from suggestions.models.suggestion import (
 )
 
 __all__ = [
+    "HOT_ISSUE_ACTIONS",
+    "HotIssue",
+    "HotIssueEvent",
+    "HotIssueMember",
     "HANDLER_TYPES",
     "LOCAL_GOVERNMENT",
     "MODEL_STATES",
