@@ -12,7 +12,8 @@ from flask.cli import AppGroup
 from suggestions import routing
 from suggestions.campaign import notifications
 from suggestions.extensions import db
-from suggestions.models import StaffUser, Suggestion
+from suggestions.hotissues import grouping
+from suggestions.models import Campaign, StaffUser, Suggestion
 from suggestions.privacy import disclosure
 from suggestions.routing.decision import route_text
 from suggestions.seed import demo_items, reference_data
@@ -94,6 +95,23 @@ def route(triage: bool) -> None:
         dispatched += suggestion.status == Status.DISPATCHED
         db.session.commit()
     click.echo(f"routed {dispatched} suggestions to a department; the others wait for manual dispatch")
+
+
+@suggestions_cli.command("regroup")
+@click.option("--year", type=int, default=None, help="Only this campaign year (default: every campaign).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Processes that read the messages.")
+def regroup(year: int | None, workers: int) -> None:
+    """Group each campaign's suggestions into hot issues from scratch (run nightly); staff decisions are kept."""
+    query = sa.select(Campaign).order_by(Campaign.year)
+    if year is not None:
+        query = query.where(Campaign.year == year)
+    for campaign in db.session.scalars(query).all():
+        report = grouping.regroup(campaign.id, workers=workers)
+        db.session.commit()
+        click.echo(
+            f"{campaign.year}: {report.suggestions} suggestions, {report.issues} hot issues, "
+            f"{report.kept_decisions} with staff decisions"
+        )
 
 
 @suggestions_cli.command("send-notifications")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from classifier.topics import labels
-from classifier.topics.grouping import Grouping, Message, _order_key, prepare_many
+from classifier.topics.grouping import MAX_DENSE, Grouping, Message, _order_key, prepare_many
 from classifier.topics.heat import HEAT_EXPLANATION, HeatInput, heat, residents
 
 SNAPSHOT_FORMAT = 1
@@ -129,6 +129,29 @@ class TopicIndex:
         if number is None:
             return None
         return self._topic_id(self._engine.cluster_containing(number))
+
+    def group_of(self, message_id: str, *, now: datetime | None = None) -> tuple[tuple[str, ...], list[Topic]]:
+        """Return the messages linked (directly or not) to a filed message, and the issues among them.
+
+        Adding a message changes only the issues of its linked group, so these are what a caller keeping issues
+        elsewhere (the web application's tables) must bring up to date after ``add``.  In a group too large to
+        cluster at once only the message's own issue is returned, with its members as the group.
+        """
+        engine = self._engine
+        number = engine.ids.get(message_id)
+        if number is None:
+            return (), []
+        group = engine.groups[engine._find(number)]
+        if len(group.members) > MAX_DENSE:
+            clusters = [engine.cluster_containing(number)]
+            members = clusters[0]
+        else:
+            if not group.clusters:
+                engine.recluster(engine._find(number))
+            clusters, members = group.clusters, group.members
+        topics = [self._summarise(c, now) for c in clusters if len(c) >= 2]
+        topics.sort(key=lambda t: (-t.heat, -len(t.members), t.id))
+        return tuple(engine.items[i].message.id for i in members), topics
 
     def _topic_id(self, cluster: list[int]) -> str | None:
         if len(cluster) < 2:
