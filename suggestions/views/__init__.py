@@ -15,9 +15,9 @@ class IdConverter(IntegerConverter):
 
 
 def register_blueprints(app: Flask) -> None:
-    from suggestions.views import admin, api, dashboard, display, hotline, posters, projects, public, signin, triage
+    from suggestions.views import admin, api, dashboard, display, hot, hotline, posters, projects, public, signin, triage
 
     app.url_map.converters["id"] = IdConverter
 
-    for module in (public, projects, posters, display, signin, hotline, triage, admin, dashboard, api):
+    for module in (public, projects, posters, display, signin, hotline, triage, admin, dashboard, hot, api):
         app.register_blueprint(module.bp)
