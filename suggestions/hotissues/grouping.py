@@ -177,7 +177,7 @@ def _ids_by_code(codes: Iterable[str]) -> dict[str, int]:
     for start in range(0, len(codes), _CHUNK):
         chunk = codes[start : start + _CHUNK]
         query = sa.select(Suggestion.tracking_code, Suggestion.id).where(Suggestion.tracking_code.in_(chunk))
-        found.update(db.session.execute(query).tuples().all())
+        found.update((code, sid) for code, sid in db.session.execute(query))
     return found
 
 

@@ -72,7 +72,7 @@ def _issue_labels(ids: list[int]) -> dict[int, str]:
         .join(HotIssue, HotIssue.id == HotIssueMember.issue_id)
         .where(HotIssueMember.suggestion_id.in_(ids), HotIssue.active.is_(True), HotIssue.not_hot.is_(False))
     )
-    return dict(rows.tuples().all())
+    return {key: value for key, value in rows}
 
 
 def _supporters(ids: list[int]) -> dict[int, int]:
@@ -83,4 +83,4 @@ def _supporters(ids: list[int]) -> dict[int, int]:
         .where(Suggestion.supports_id.in_(ids))
         .group_by(Suggestion.supports_id)
     )
-    return dict(rows.tuples().all())
+    return {key: value for key, value in rows}
