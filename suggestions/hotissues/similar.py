@@ -30,7 +30,7 @@ def supportable(suggestion: Suggestion | None, campaign: Campaign | None) -> boo
         and campaign is not None
         and suggestion.campaign_id == campaign.id
         and not suggestion.confidential
-        and suggestion.status != Status.REJECTED
+        and suggestion.status not in (Status.NOT_ACCEPTED, Status.MERGED)
         and suggestion.supports_id is None
     )
 
