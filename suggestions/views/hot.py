@@ -178,7 +178,7 @@ def themes_page():
     )
 
 
-@bp.route("/themes.csv")
+@bp.route("/themes/export.csv")
 @role_required(*OFFICE)
 def themes_csv():
     campaign = _campaign()

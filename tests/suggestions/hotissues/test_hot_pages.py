@@ -120,7 +120,7 @@ def test_themes_per_domain_and_their_csv(client, issues, dispatcher, campaign):
     html = client.get("/hot/themes").get_data(as_text=True)
     plant_issue, parking_issue = issue_of(issues[0][0]), issue_of(issues[1][0])
     assert html.index("城乡建设") < html.index(plant_issue.label)
-    response = client.get("/hot/themes.csv")
+    response = client.get("/hot/themes/export.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")

@@ -21,7 +21,7 @@ MATRIX = [
     ("GET", "/stats/", {"operator": 403, "dispatcher": 200, "officer": 403, "admin": 200}),
     ("GET", "/hot/", {"operator": 403, "dispatcher": 200, "officer": 403, "admin": 200}),
     ("GET", "/hot/themes", {"operator": 403, "dispatcher": 200, "officer": 403, "admin": 200}),
-    ("GET", "/hot/themes.csv", {"operator": 403, "dispatcher": 200, "officer": 403, "admin": 200}),
+    ("GET", "/hot/themes/export.csv", {"operator": 403, "dispatcher": 200, "officer": 403, "admin": 200}),
     ("GET", "/admin/", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 200}),
     ("GET", "/admin/audit", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 200}),
     ("GET", "/admin/models", {"operator": 403, "dispatcher": 403, "officer": 403, "admin": 200}),
