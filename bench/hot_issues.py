@@ -51,7 +51,7 @@ def main() -> int:
     from suggestions.workflow import Channel
 
     messages = build_messages(args.rows + args.joins, seed=7)
-    loaded, fresh = messages[: args.rows], messages[args.rows :]
+    loaded, fresh = messages[: args.rows], messages[args.rows : args.rows + args.joins]
     with tempfile.TemporaryDirectory() as folder:
         uri = f"sqlite:///{Path(folder) / 'hot.db'}"
         app = create_app({**SECRETS, "SQLALCHEMY_DATABASE_URI": uri})
