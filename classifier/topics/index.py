@@ -135,12 +135,15 @@ class TopicIndex:
 
         Adding a message changes only the issues of its linked group, so these are what a caller keeping issues
         elsewhere (the web application's tables) must bring up to date after ``add``.  In a group too large to
-        cluster at once only the message's own issue is returned, with its members as the group.
+        cluster at once only the message's own issue is returned, with its members as the group.  ``now`` as for
+        ``topics``.
         """
         engine = self._engine
         number = engine.ids.get(message_id)
         if number is None:
             return (), []
+        if now is None:
+            now = self._newest()
         group = engine.groups[engine._find(number)]
         if len(group.members) > MAX_DENSE:
             clusters = [engine.cluster_containing(number)]
@@ -165,8 +168,7 @@ class TopicIndex:
         """
         engine = self._engine
         if now is None:
-            times = [item.message.time for item in engine.items if item.message.time is not None]
-            now = max(times) if times else None
+            now = self._newest()
         clusters = list(engine.all_clusters(min_size))
         topics = [self._summarise(cluster, now) for cluster in clusters]
         current = {tuple(c) for c in clusters}
@@ -174,6 +176,10 @@ class TopicIndex:
             del self._summaries[key]
         topics.sort(key=lambda t: (-t.heat, -len(t.members), t.id))
         return topics
+
+    def _newest(self) -> datetime | None:
+        times = [item.message.time for item in self._engine.items if item.message.time is not None]
+        return max(times) if times else None
 
     def _summarise(self, cluster: list[int], now: datetime | None) -> Topic:
         engine = self._engine
