@@ -20,8 +20,8 @@ from suggestions.forms.casework_forms import (
     ReplyForm,
     RevealForm,
 )
-from suggestions.forms.hot_forms import LinkProjectForm, MergeAllForm
 from suggestions.forms.fields import BODY_MAX, BODY_MIN, NAME_MAX, TITLE_MAX, FlaskForm
+from suggestions.forms.hot_forms import LinkProjectForm, MergeAllForm
 from suggestions.forms.resident import HotlineCallForm, PredictForm, PublicSuggestionForm, RateForm, TrackForm
 
 __all__ = [

@@ -83,7 +83,9 @@ def daily_counts(per_day: Counter) -> list[tuple[date, int]]:
         return []
     last = max(per_day)
     first = max(min(per_day), last - timedelta(days=SPARK_DAYS - 1))
-    return [(first + timedelta(days=n), per_day.get(first + timedelta(days=n), 0)) for n in range((last - first).days + 1)]
+    return [
+        (first + timedelta(days=n), per_day.get(first + timedelta(days=n), 0)) for n in range((last - first).days + 1)
+    ]
 
 
 def sparkline_svg(daily: list[tuple[date, int]], *, width: int = 120, height: int = 28) -> Markup:

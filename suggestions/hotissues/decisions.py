@@ -23,7 +23,9 @@ from suggestions.workflow import OPEN_STATUSES, ReasonRequired, WorkflowError
 
 def _record(issue: HotIssue, action: str, actor: StaffUser, reason: str, details: dict, now: datetime) -> None:
     db.session.add(
-        HotIssueEvent(issue_id=issue.id, action=action, actor_id=actor.id, reason=reason, details=details, created_at=now)
+        HotIssueEvent(
+            issue_id=issue.id, action=action, actor_id=actor.id, reason=reason, details=details, created_at=now
+        )
     )
     record_audit(actor, f"hot_issue_{action}", reason=reason, details={"issue_id": issue.id, **details}, now=now)
 

@@ -94,9 +94,7 @@ def _recent_statement() -> sa.Select:
 def _message(code: str, title: str, body: str, received_at: datetime | None, phone_hash: str | None) -> Message:
     # Residents are told apart by their number (the repeat-caller hash); one who left none is one per suggestion,
     # so that a supporter always counts as one more resident, even beside an identical text.
-    return Message(
-        id=code, title=title or "", body=body or "", time=received_at, resident=phone_hash or "c" + code
-    )
+    return Message(id=code, title=title or "", body=body or "", time=received_at, resident=phone_hash or "c" + code)
 
 
 def message_of(suggestion: Suggestion) -> Message:
@@ -167,9 +165,7 @@ def regroup(campaign_id: int, *, now: datetime | None = None, workers: int = 1) 
     ids = {row[1]: row[0] for row in rows}
     members = {
         m.suggestion_id: m
-        for m in db.session.scalars(
-            sa.select(HotIssueMember).join(HotIssue).where(HotIssue.campaign_id == campaign_id)
-        )
+        for m in db.session.scalars(sa.select(HotIssueMember).join(HotIssue).where(HotIssue.campaign_id == campaign_id))
     }
     everything = db.session.scalars(
         sa.select(HotIssue).where(HotIssue.campaign_id == campaign_id, HotIssue.active.is_(True))
@@ -299,9 +295,7 @@ def _plan(
                 sa.select(HotIssueEvent.issue_id).where(HotIssueEvent.issue_id.in_([i.id for i in dissolved]))
             )
         )
-    return _Plan(
-        campaign_id, topics, survivors, absorbed, dissolved, ids, members, pending or {}, with_events
-    )
+    return _Plan(campaign_id, topics, survivors, absorbed, dissolved, ids, members, pending or {}, with_events)
 
 
 def _describe(issue: HotIssue, topic: Topic, now: datetime) -> None:

@@ -69,7 +69,9 @@ class Intake:
     urgency: Urgency = Urgency.GENERAL
     confidential: bool = False
     phone_withheld: bool = False  # 不愿留号: the caller was asked and declined (then ``phone`` is None)
-    supports_id: int | None = None  # 「我也有同样的建议」: the earlier idea this resident supports (checked by the caller)
+    supports_id: int | None = (
+        None  # 「我也有同样的建议」: the earlier idea this resident supports (checked by the caller)
+    )
 
 
 @dataclass

@@ -67,7 +67,7 @@ class HotIssueMember(db.Model):
     issue_id: Mapped[int] = mapped_column(sa.ForeignKey("hot_issues.id", ondelete="CASCADE"), index=True)
 
     issue: Mapped[HotIssue] = relationship()
-    suggestion: Mapped["Suggestion"] = relationship()  # noqa: F821  (suggestion.py)
+    suggestion: Mapped[Suggestion] = relationship()  # noqa: F821  (suggestion.py)
 
 
 class HotIssueEvent(db.Model):
@@ -83,7 +83,7 @@ class HotIssueEvent(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
-    actor: Mapped["StaffUser"] = relationship(lazy="joined")  # noqa: F821  (account.py)
+    actor: Mapped[StaffUser] = relationship(lazy="joined")  # noqa: F821  (account.py)
 
     __table_args__ = (
         sa.CheckConstraint(f"action IN ({', '.join(repr(a) for a in HOT_ISSUE_ACTIONS)})", name="known_action"),

@@ -15,7 +15,19 @@ class IdConverter(IntegerConverter):
 
 
 def register_blueprints(app: Flask) -> None:
-    from suggestions.views import admin, api, dashboard, display, hot, hotline, posters, projects, public, signin, triage
+    from suggestions.views import (
+        admin,
+        api,
+        dashboard,
+        display,
+        hot,
+        hotline,
+        posters,
+        projects,
+        public,
+        signin,
+        triage,
+    )
 
     app.url_map.converters["id"] = IdConverter
 

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from suggestions.extensions import db
 from suggestions.models import Campaign, HotIssue, HotIssueMember, Suggestion
 from tests import factories
+from tests.suggestions.campaign.conftest import make_project  # noqa: F401  (a fixture the hot-issue tests use)
 
 
 @pytest.fixture
