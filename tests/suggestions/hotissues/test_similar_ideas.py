@@ -69,7 +69,9 @@ def test_a_supporter_gets_a_tracking_code_and_sees_the_originals_answer(client, 
     before = issue_of(first).residents
     response = client.post("/", data=form(supports=str(first.id)))
     assert response.status_code == 201
-    code = re.search(r"JDZ-\d{4}-\d{5}-\d{5}", response.get_data(as_text=True)).group(0)
+    receipt = response.get_data(as_text=True)
+    assert "您已附议" in receipt and first.title in receipt
+    code = re.search(r"JDZ-\d{4}-\d{5}-\d{5}", receipt).group(0)
     support = db.session.scalar(sa.select(Suggestion).where(Suggestion.tracking_code == code))
     assert support.supports_id == first.id
     assert issue_of(support) == issue_of(first) and issue_of(first).residents == before + 1
