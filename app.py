@@ -47,6 +47,9 @@ def create_app(config: Mapping | None = None) -> Flask:
 
         warm_up()
         app.extensions["classifier"].get()
+        from suggestions.hotissues import grouping
+
+        grouping.warm_up(app)  # the campaigns' hot-issue indexes, so no worker's first submission builds one
     register_blueprints(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -43,6 +43,10 @@ log = logging.getLogger(__name__)
 LOOKBACK_IDS = 500
 _CHUNK = 900  # ids per IN (...) list: below SQLite's host-parameter limit
 _ADVISORY_LOCK_BASE = 0x486F7400  # "Hot\0": one transaction lock per campaign on PostgreSQL
+# A process without an index of the campaign builds it inside the request up to this size (a few seconds);
+# beyond, it builds it in a background thread and the suggestions routed meanwhile wait for the nightly regroup,
+# so that no submission ever waits for a whole campaign to be read (gunicorn builds them before forking).
+INLINE_BUILD_LIMIT = 3000
 
 
 @dataclass
@@ -61,8 +65,57 @@ class RegroupReport:
 def _indexes() -> tuple[dict[int, _CampaignIndex], threading.Lock]:
     state = current_app.extensions.get("hot_issues")
     if state is None:
-        state = current_app.extensions.setdefault("hot_issues", ({}, threading.Lock()))
+        state = current_app.extensions.setdefault("hot_issues", ({}, threading.RLock()))
     return state
+
+
+def _build(campaign_id: int) -> _CampaignIndex:
+    rows = db.session.execute(_rows(campaign_id)).all()
+    index = TopicIndex()
+    index.extend(_message(*row[1:]) for row in rows)
+    return _CampaignIndex(index, max((row[0] for row in rows), default=0))
+
+
+def warm_up(app) -> None:
+    """Build this process's index of every campaign (gunicorn --preload: once in the master, shared by workers)."""
+    with app.app_context():
+        try:
+            indexes, lock = _indexes()
+            campaigns = db.session.scalars(
+                sa.select(Suggestion.campaign_id).where(Suggestion.campaign_id.is_not(None)).distinct()
+            ).all()
+            for campaign_id in campaigns:
+                state = _build(campaign_id)
+                with lock:
+                    indexes[campaign_id] = state
+        except Exception:  # noqa: BLE001  (a database not migrated yet: the first join builds it)
+            log.warning("hot-issue indexes not built at start-up", exc_info=True)
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # no connection crosses the fork
+
+
+def _build_in_background(app, campaign_id: int) -> None:
+    indexes, lock = _indexes()
+    building = app.extensions.setdefault("hot_issues_building", set())
+    with lock:
+        if campaign_id in building:
+            return
+        building.add(campaign_id)
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                state = _build(campaign_id)
+                with lock:
+                    indexes.setdefault(campaign_id, state)
+            except Exception:  # noqa: BLE001
+                log.exception("building the hot-issue index failed; the next join tries again")
+            finally:
+                building.discard(campaign_id)
+                db.session.remove()
+
+    threading.Thread(target=run, name=f"hot-issues-{campaign_id}", daemon=True).start()
 
 
 @functools.cache
@@ -103,16 +156,19 @@ def message_of(suggestion: Suggestion) -> Message:
     return _message(suggestion.tracking_code, source.title, source.body, suggestion.received_at, suggestion.phone_hash)
 
 
-def _catch_up(campaign_id: int) -> TopicIndex:
-    """This process's index of the campaign, with every committed suggestion filed."""
+def _catch_up(campaign_id: int) -> TopicIndex | None:
+    """This process's index of the campaign, with every committed suggestion filed (None: being built)."""
     indexes, _ = _indexes()
     state = indexes.get(campaign_id)
     if state is None:
-        rows = db.session.execute(_rows(campaign_id)).all()
-        index = TopicIndex()
-        index.extend(_message(*row[1:]) for row in rows)
-        indexes[campaign_id] = _CampaignIndex(index, max((row[0] for row in rows), default=0))
-        return index
+        size = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Suggestion).where(Suggestion.campaign_id == campaign_id)
+        )
+        if size > INLINE_BUILD_LIMIT:
+            _build_in_background(current_app._get_current_object(), campaign_id)
+            return None
+        state = indexes[campaign_id] = _build(campaign_id)
+        return state.index
     recent = db.session.execute(
         _recent_statement(), {"campaign_id": campaign_id, "above_id": max(0, state.max_id - LOOKBACK_IDS)}
     ).all()
@@ -142,6 +198,9 @@ def join(suggestion: Suggestion, *, now: datetime | None = None) -> None:
             if db.session.get_bind().dialect.name == "postgresql":
                 db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(_ADVISORY_LOCK_BASE + campaign_id)))
             index = _catch_up(campaign_id)
+            if index is None:
+                log.info("hot-issue index still being built; the nightly regroup files this suggestion")
+                return
             message = message_of(suggestion)
             index.add(message)
             scope, topics = index.group_of(message.id, now=now)

@@ -1,5 +1,6 @@
 """Suggestions join hot issues as they are routed; a full regroup gives the same issues and keeps staff decisions."""
 
+import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -121,3 +122,25 @@ def test_flask_suggestions_regroup(runner, file_idea, campaign):
     assert result.exit_code == 0, result.output
     assert f"{campaign.year}: 5 suggestions, 2 hot issues, 0 with staff decisions" in result.output
     assert len(partition()) == 2
+
+
+def test_a_worker_without_an_index_of_a_large_campaign_builds_it_aside(app, file_idea, monkeypatch):
+    plant = [file_idea(title, body) for title, body in MIXING_PLANT[:2]]
+    app.extensions.pop("hot_issues")  # a worker that has not read this campaign yet
+    monkeypatch.setattr(grouping, "INLINE_BUILD_LIMIT", 1)
+    waiting = file_idea(*MIXING_PLANT[2])  # answered at once; the index is built in a thread meanwhile
+    assert issue_of(waiting) is None
+    for thread in threading.enumerate():
+        if thread.name.startswith("hot-issues-"):
+            thread.join(timeout=60)
+    late = file_idea("丽发新城小区搅拌站夜间施工扰民", "丽发新城小区附近搅拌站夜间施工，粉尘噪音扰民，请处理搅拌站。")
+    issue = issue_of(late)
+    assert issue == issue_of(plant[0]) == issue_of(waiting) and issue.messages == 4
+
+
+def test_gunicorn_preload_builds_the_indexes_before_the_fork(app, file_idea, campaign):
+    file_idea(*PARKING[0])
+    app.extensions.pop("hot_issues")
+    grouping.warm_up(app)
+    indexes, _ = app.extensions["hot_issues"]
+    assert len(indexes[campaign.id].index) == 1
