@@ -204,10 +204,11 @@ def join(suggestion: Suggestion, *, now: datetime | None = None) -> None:
             message = message_of(suggestion)
             index.add(message)
             scope, topics = index.group_of(message.id, now=now)
-            codes = set(scope) - {message.id}
-            ids = _ids_by_code(codes)
+            # A suggestion stored earlier and routed only now (from 已受理) is in the tables like the others.
+            pending = {message.id: suggestion} if suggestion.id is None else {}
+            ids = _ids_by_code(set(scope) - set(pending))
             members = _memberships(list(ids.values()))
-            plan = _plan(campaign_id, topics, ids, members, pending={message.id: suggestion})
+            plan = _plan(campaign_id, topics, ids, members, pending=pending)
         except Exception:  # noqa: BLE001  (grouping must never cost a resident their submission)
             log.exception("hot-issue grouping skipped for a new suggestion; the nightly regroup will file it")
             return

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from suggestions import clock
+from suggestions import clock, routing
 from suggestions.extensions import db
 from suggestions.hotissues import decisions, grouping
 from suggestions.models import HotIssue, HotIssueMember, Suggestion
@@ -144,3 +144,14 @@ def test_gunicorn_preload_builds_the_indexes_before_the_fork(app, file_idea, cam
     grouping.warm_up(app)
     indexes, _ = app.extensions["hot_issues"]
     assert len(indexes[campaign.id].index) == 1
+
+
+def test_a_suggestion_routed_later_joins_like_the_others(file_idea, campaign, vault):
+    parked = factories.submit(vault, campaign_id=campaign.id, title=PARKING[0][0], body=PARKING[0][1], routed=False)
+    grouping.regroup(campaign.id)  # the nightly run saw it while it waited unrouted
+    db.session.commit()
+    file_idea(*PARKING[1])
+    suggestion = db.session.get(Suggestion, parked.suggestion.id)
+    routing.route(suggestion, factories.decision_for(factories.category_coded("城乡建设")))  # flask suggestions route
+    db.session.commit()
+    assert issue_of(suggestion) is not None and issue_of(suggestion).messages == 2
