@@ -51,6 +51,9 @@ def create_app(config: Mapping | None = None) -> Flask:
             # The look-up of the promoted version opened a connection; forked workers must open their own.
             extensions.db.session.remove()
             extensions.db.engine.dispose()
+        from suggestions.hotissues import grouping
+
+        grouping.warm_up(app)  # the campaigns' hot-issue indexes, so no worker's first submission builds one
     register_blueprints(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -12,8 +12,9 @@ from flask.cli import AppGroup
 from suggestions import routing
 from suggestions.campaign import notifications
 from suggestions.extensions import db
+from suggestions.hotissues import grouping
 from suggestions.intake import importing
-from suggestions.models import ApiKey, ImportJob, StaffUser, Suggestion
+from suggestions.models import ApiKey, Campaign, ImportJob, StaffUser, Suggestion
 from suggestions.partners import keys
 from suggestions.privacy import disclosure
 from suggestions.routing.decision import route_text
@@ -154,6 +155,23 @@ def import_work_orders(file: Path, channel: str, dry_run: bool, errors_path: Pat
         errors_path = errors_path or file.with_name(file.stem + ".errors.csv")
         errors_path.write_text(report.error_csv(), encoding="utf-8")
         click.echo(f"refused rows (row number and reason): {errors_path}")
+
+
+@suggestions_cli.command("regroup")
+@click.option("--year", type=int, default=None, help="Only this campaign year (default: every campaign).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Processes that read the messages.")
+def regroup(year: int | None, workers: int) -> None:
+    """Group each campaign's suggestions into hot issues from scratch (run nightly); staff decisions are kept."""
+    query = sa.select(Campaign).order_by(Campaign.year)
+    if year is not None:
+        query = query.where(Campaign.year == year)
+    for campaign in db.session.scalars(query).all():
+        report = grouping.regroup(campaign.id, workers=workers)
+        db.session.commit()
+        click.echo(
+            f"{campaign.year}: {report.suggestions} suggestions, {report.issues} hot issues, "
+            f"{report.kept_decisions} with staff decisions"
+        )
 
 
 @suggestions_cli.command("send-notifications")

@@ -94,6 +94,7 @@ class Config:
     PUBLIC_SUBMIT_LIMIT = "10 per minute;60 per hour"
     PUBLIC_ADDRESS_LIMIT = "60 per minute;600 per hour"
     PHONE_SUBMIT_LIMIT = "5 per hour;20 per day"
+    SIMILAR_IDEAS_LIMIT = "30 per minute;300 per hour"  # the public form's look-up while a resident types
     HOTLINE_LIMIT = "60 per minute"
     HOTLINE_PHONE_LIMIT = "10 per hour"
     LOGIN_LIMIT = "20 per minute"

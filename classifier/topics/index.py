@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from classifier.topics import labels
-from classifier.topics.grouping import Grouping, Message, _order_key, prepare_many
+from classifier.topics.grouping import MAX_DENSE, Grouping, Message, _order_key, prepare_many
 from classifier.topics.heat import HEAT_EXPLANATION, HeatInput, heat, residents
 
 SNAPSHOT_FORMAT = 1
@@ -130,6 +130,32 @@ class TopicIndex:
             return None
         return self._topic_id(self._engine.cluster_containing(number))
 
+    def group_of(self, message_id: str, *, now: datetime | None = None) -> tuple[tuple[str, ...], list[Topic]]:
+        """Return the messages linked (directly or not) to a filed message, and the issues among them.
+
+        Adding a message changes only the issues of its linked group, so these are what a caller keeping issues
+        elsewhere (the web application's tables) must bring up to date after ``add``.  In a group too large to
+        cluster at once only the message's own issue is returned, with its members as the group.  ``now`` as for
+        ``topics``.
+        """
+        engine = self._engine
+        number = engine.ids.get(message_id)
+        if number is None:
+            return (), []
+        if now is None:
+            now = self._newest()
+        group = engine.groups[engine._find(number)]
+        if len(group.members) > MAX_DENSE:
+            clusters = [engine.cluster_containing(number)]
+            members = clusters[0]
+        else:
+            if not group.clusters:
+                engine.recluster(engine._find(number))
+            clusters, members = group.clusters, group.members
+        topics = [self._summarise(c, now) for c in clusters if len(c) >= 2]
+        topics.sort(key=lambda t: (-t.heat, -len(t.members), t.id))
+        return tuple(engine.items[i].message.id for i in members), topics
+
     def _topic_id(self, cluster: list[int]) -> str | None:
         if len(cluster) < 2:
             return None
@@ -142,8 +168,7 @@ class TopicIndex:
         """
         engine = self._engine
         if now is None:
-            times = [item.message.time for item in engine.items if item.message.time is not None]
-            now = max(times) if times else None
+            now = self._newest()
         clusters = list(engine.all_clusters(min_size))
         topics = [self._summarise(cluster, now) for cluster in clusters]
         current = {tuple(c) for c in clusters}
@@ -151,6 +176,10 @@ class TopicIndex:
             del self._summaries[key]
         topics.sort(key=lambda t: (-t.heat, -len(t.members), t.id))
         return topics
+
+    def _newest(self) -> datetime | None:
+        times = [item.message.time for item in self._engine.items if item.message.time is not None]
+        return max(times) if times else None
 
     def _summarise(self, cluster: list[int], now: datetime | None) -> Topic:
         engine = self._engine

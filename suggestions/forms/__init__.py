@@ -21,9 +21,12 @@ from suggestions.forms.casework_forms import (
     RevealForm,
 )
 from suggestions.forms.fields import BODY_MAX, BODY_MIN, NAME_MAX, TITLE_MAX, FlaskForm
+from suggestions.forms.hot_forms import LinkProjectForm, MergeAllForm
 from suggestions.forms.resident import HotlineCallForm, PredictForm, PublicSuggestionForm, RateForm, TrackForm
 
 __all__ = [
+    "LinkProjectForm",
+    "MergeAllForm",
     "BODY_MAX",
     "BODY_MIN",
     "NAME_MAX",

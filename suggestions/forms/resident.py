@@ -100,6 +100,8 @@ class PublicSuggestionForm(FlaskForm):
         "我已阅读并同意《个人信息保护说明》", validators=[DataRequired("请阅读并同意个人信息保护说明后再提交。")]
     )
     idempotency_key = HiddenField()
+    # 「我也有同样的建议」: the id of the earlier idea the resident supports; set by the similar-ideas panel.
+    supports = HiddenField(filters=[strip], validators=[Optional(), Length(max=16)])
     # A field people never see; software that fills every field gives itself away.
     website = StringField("网址（请勿填写）", validators=[Optional()])
 

@@ -71,6 +71,9 @@ class Intake:
     urgency: Urgency = Urgency.GENERAL
     confidential: bool = False
     phone_withheld: bool = False  # 不愿留号: the caller was asked and declined (then ``phone`` is None)
+    supports_id: int | None = (
+        None  # 「我也有同样的建议」: the earlier idea this resident supports (checked by the caller)
+    )
 
 
 @dataclass
@@ -203,6 +206,7 @@ def _new_suggestion(intake, title, body, channel, vault, actor, received_at, now
         urgency=intake.urgency,
         access_hash=access_hash(vault, intake.phone or secret),
         phone_withheld=intake.phone_withheld and not intake.phone,
+        supports=db.session.get(Suggestion, intake.supports_id) if intake.supports_id else None,
     )
     if intake.phone:
         suggestion.phone_ciphertext = vault.encrypt(intake.phone)

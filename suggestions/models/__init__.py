@@ -3,6 +3,7 @@
 from suggestions.models.account import StaffUser
 from suggestions.models.base import UTCDateTime, split_words, utcnow
 from suggestions.models.campaign import Campaign, CampaignDomain, Project, ProjectMilestone, QrPoster
+from suggestions.models.hotissue import HOT_ISSUE_ACTIONS, HotIssue, HotIssueEvent, HotIssueMember
 from suggestions.models.importjob import IMPORT_STATES, ImportJob
 from suggestions.models.modelversion import MODEL_STATES, ModelVersion
 from suggestions.models.notification import NOTIFICATION_MEDIA, NOTIFICATION_STATES, Notification
@@ -32,6 +33,10 @@ from suggestions.models.suggestion import (
 __all__ = [
     "split_words",
     "ApiKey",
+    "HOT_ISSUE_ACTIONS",
+    "HotIssue",
+    "HotIssueEvent",
+    "HotIssueMember",
     "HANDLER_TYPES",
     "IMPORT_STATES",
     "ImportJob",

@@ -135,6 +135,9 @@ class Suggestion(db.Model):
     resident_rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("suggestions.id"), index=True)
+    supports_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("suggestions.id"), index=True, comment="「我也有同样的建议」: the earlier idea this one supports"
+    )
     adoption: Mapped[Adoption | None] = mapped_column(enum_column(Adoption, "suggestion_adoption"))
     adoption_reason: Mapped[str | None] = mapped_column(sa.Text)
     adoption_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -152,6 +155,7 @@ class Suggestion(db.Model):
     campaign: Mapped[Campaign | None] = relationship()
     assignee: Mapped[StaffUser | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     merged_into: Mapped[Suggestion | None] = relationship(remote_side="Suggestion.id", foreign_keys=[merged_into_id])
+    supports: Mapped[Suggestion | None] = relationship(remote_side="Suggestion.id", foreign_keys=[supports_id])
     project: Mapped[Project | None] = relationship()
     domain: Mapped[CampaignDomain | None] = relationship(foreign_keys=[domain_id])
     predicted_domain: Mapped[CampaignDomain | None] = relationship(foreign_keys=[predicted_domain_id])
@@ -168,6 +172,7 @@ class Suggestion(db.Model):
         sa.CheckConstraint("NOT (phone_withheld AND phone_ciphertext IS NOT NULL)", name="withheld_has_no_phone"),
         sa.CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_master"),
         sa.CheckConstraint("merged_into_id IS NULL OR merged_into_id != id", name="not_merged_into_itself"),
+        sa.CheckConstraint("supports_id IS NULL OR supports_id != id", name="not_supporting_itself"),
         sa.CheckConstraint("assignee_id IS NULL OR department_id IS NOT NULL", name="assignee_has_department"),
         sa.CheckConstraint(f"project_id IS NULL OR adoption IN ({_linked_adoptions})", name="project_only_if_adopted"),
         sa.CheckConstraint("public_excerpt IS NULL OR project_id IS NOT NULL", name="published_only_if_linked"),

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from suggestions import clock
 from suggestions.extensions import db
+from suggestions.hotissues import grouping as hot_issues
 from suggestions.models import CampaignDomain, Category, Department, RouteCorrection, StaffUser, Suggestion
 from suggestions.routing.decision import RouteDecision
 from suggestions.workflow import SYSTEM, Action, DomainSource, Status, Urgency, WorkflowError
@@ -47,6 +48,7 @@ def route(
     action = _action_for(suggestion, decision, by_person)
     if action is None:
         return suggestion
+    first_route = suggestion.status == Status.ACCEPTED
     dispatching = action != Action.FLAG_FOR_TRIAGE
     designate = action in (Action.DISPATCH, Action.REDISPATCH) and (
         suggestion.return_count >= RETURNS_BEFORE_DESIGNATION
@@ -74,6 +76,8 @@ def route(
             suggestion.designated = True
         if by_person and dispatching:
             record_correction(suggestion, actor, category=suggestion.category, department=decision.department, now=now)
+        if first_route:
+            hot_issues.join(suggestion, now=now)  # it joins a hot issue, or starts one, as it is first routed
     return suggestion
 
 

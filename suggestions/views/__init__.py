@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
         api,
         dashboard,
         display,
+        hot,
         hotline,
         open311,
         posters,
@@ -31,5 +32,5 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["id"] = IdConverter
 
-    for module in (public, projects, posters, display, signin, hotline, triage, admin, dashboard, api, open311):
+    for module in (public, projects, posters, display, signin, hotline, triage, admin, dashboard, hot, api, open311):
         app.register_blueprint(module.bp)

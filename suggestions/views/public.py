@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
@@ -13,9 +13,10 @@ from suggestions.campaign import notifications
 from suggestions.campaign.taxonomy import open_campaign
 from suggestions.extensions import csrf, db, limiter
 from suggestions.forms import PublicSuggestionForm, RateForm, TrackForm
+from suggestions.hotissues.similar import similar_ideas, supportable
 from suggestions.insight import queues
 from suggestions.intake.tracking import parse_tracking_code
-from suggestions.models import QrPoster
+from suggestions.models import QrPoster, Suggestion
 from suggestions.privacy.vault import is_mobile, normalize_phone
 from suggestions.routing.decision import route_text
 from suggestions.views.common import campaigns_exist, district_choices, domain_choices, phone_vault, visitor_id
@@ -100,6 +101,7 @@ def _submit(channel: Channel):
                 *(form.title.data, form.body.data, form.district.data, form.phone.data),
             ),
             confidential=form.confidential.data,
+            supports_id=_supported(form, campaign),
         )
         decision = route_text(given.title, given.body, given.district_id)
         receipt = intake.submit(given, channel=channel, vault=phone_vault(), decision=decision)
@@ -108,6 +110,25 @@ def _submit(channel: Channel):
         return render_template("public/thanks.html", receipt=receipt), 200 if receipt.replayed else 201
     status = 400 if request.method == "POST" else 200
     return render_template("public/submit.html", form=form, campaign=campaign, channel=channel), status
+
+
+def _supported(form: PublicSuggestionForm, campaign) -> int | None:
+    """The earlier idea the resident chose to support, if residents may support it; else a new idea, as typed."""
+    value = form.supports.data or ""
+    if not value.isdigit():
+        return None
+    idea = db.session.get(Suggestion, int(value))
+    return idea.id if supportable(idea, campaign) else None
+
+
+@bp.route("/similar", methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIMILAR_IDEAS_LIMIT"])
+def similar():
+    """Up to three earlier ideas like the text being typed on the form (JSON; CSRF-checked; nothing personal)."""
+    title = (request.form.get("title") or "")[:200]
+    body = (request.form.get("body") or "")[:2000]
+    campaign = open_campaign(clock.local_today())
+    return jsonify(ideas=similar_ideas(title, body, campaign))
 
 
 def scanned_poster() -> QrPoster | None:
@@ -218,6 +239,10 @@ def _render_status(suggestion, rate_form, status_code: int = 200):
         rate_form=rate_form if can_rate else None,
         staff_session=staff_session(),
         after_rating=after_rating(suggestion),
+        supported=suggestion.supports,
+        supported_replies=db.session.scalars(queues.public_replies(suggestion.supports)).all()
+        if suggestion.supports
+        else [],
     ), status_code
 
 

@@ -48,6 +48,7 @@ _RELATED = {
     "category_id": "category",
     "project_id": "project",
     "merged_into_id": "merged_into",
+    "supports_id": "supports",
     "predicted_department_id": "predicted_department",
     "district_id": "district",
     "domain_id": "domain",

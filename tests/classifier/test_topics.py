@@ -222,6 +222,19 @@ def test_add_says_whether_the_message_joined_an_issue():
     assert len(index) == 4 and CHACHANG[2].id in index
 
 
+def test_group_of_gives_the_issues_a_new_message_can_have_changed():
+    index = TopicIndex()
+    for message in ALL:
+        index.add(message)
+    everything = {t.id: t.to_dict() for t in index.topics()}
+    scope, topics = index.group_of(CHACHANG[1].id)
+    assert ids(CHACHANG) <= set(scope)
+    assert any(set(t.members) == ids(CHACHANG) for t in topics)
+    for topic in topics:  # the same issues as the whole index gives, only those of this linked group
+        assert set(topic.members) <= set(scope) and topic.to_dict() == everything[topic.id]
+    assert index.group_of("never filed") == ((), [])
+
+
 def test_snapshot_restores_the_same_issues():
     index = TopicIndex()
     index.extend(ALL)
