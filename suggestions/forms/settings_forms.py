@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -178,6 +179,37 @@ class StaffForm(FlaskForm):
     def validate_department(self, field):
         if self.role.data == Role.OFFICER and field.data is None:
             raise ValidationError("部门承办人必须选择所属部门。")
+
+
+class StaffEditForm(FlaskForm):
+    """An administrator's changes to an account: name, role and department (the login name stays)."""
+
+    display_name = StaffForm.display_name
+    role = StaffForm.role
+    department = StaffForm.department
+    validate_department = StaffForm.validate_department
+
+
+class PasswordResetForm(FlaskForm):
+    """A new password an administrator sets for someone who forgot theirs; every session of the account ends."""
+
+    password = PasswordField("新密码", validators=[DataRequired("请填写新密码。"), Length(10, 128, "密码至少 10 位。")])
+    confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码。")])
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError("两次输入的密码不一致。")
+
+
+class ConfirmForm(FlaskForm):
+    """A second, explicit step before an action that is hard to undo (停用 an account)."""
+
+    # No default: a form posted without the confirmation page's field is refused.
+    confirmed = HiddenField()
+
+    def validate_confirmed(self, field):
+        if field.data != "yes":
+            raise ValidationError("请在确认页面确认后再操作。")
 
 
 class RoutingRuleForm(FlaskForm):

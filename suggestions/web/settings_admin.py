@@ -19,6 +19,7 @@ from suggestions.models import (
     TimeLimit,
     split_words,
 )
+from suggestions.privacy.disclosure import record_audit
 from suggestions.workflow import Role, WorkflowError
 
 Row = TypeVar("Row", ReplyTemplate, RoutingRule)
@@ -92,11 +93,48 @@ def create_staff(
 
 
 def set_staff_active(user: StaffUser, active: bool, *, actor: StaffUser) -> StaffUser:
+    """Deactivate (every session ends) or reactivate an account; audited."""
     if user.id == actor.id and not active:
         raise WorkflowError("不能停用自己的账号。")
     user.is_active = active
     if not active:
         user.end_sessions()
+    record_audit(actor, "staff_activated" if active else "staff_deactivated", details={"username": user.username})
+    db.session.flush()
+    return user
+
+
+def update_staff(
+    user: StaffUser, *, display_name: str, role: Role, department: Department | None, actor: StaffUser
+) -> StaffUser:
+    """Change an account's name, role or department; a change of role or department ends its sessions, so the
+    new permissions apply from the next sign-in.  Audited with what changed."""
+    if role == Role.OFFICER and department is None:
+        raise WorkflowError("部门承办人必须选择所属部门。")
+    if user.id == actor.id and role != Role.ADMIN:
+        raise WorkflowError("不能取消自己的管理员角色，请由另一位管理员操作。")
+    changed = {
+        name: [str(old), str(new)]
+        for name, old, new in (
+            ("display_name", user.display_name, display_name),
+            ("role", user.role.value, role.value),
+            ("department", user.department.name if user.department else "", department.name if department else ""),
+        )
+        if old != new
+    }
+    user.display_name, user.role, user.department = display_name, role, department
+    if "role" in changed or "department" in changed:
+        user.end_sessions()
+    if changed:
+        record_audit(actor, "staff_updated", details={"username": user.username, "changed": changed})
+    db.session.flush()
+    return user
+
+
+def reset_staff_password(user: StaffUser, password: str, *, actor: StaffUser) -> StaffUser:
+    """Set a new password for an account (every session of it ends); audited, the password never is."""
+    user.set_password(password)
+    record_audit(actor, "staff_password_reset", details={"username": user.username})
     db.session.flush()
     return user
 

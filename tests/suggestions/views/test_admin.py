@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from suggestions.extensions import db
+from suggestions.workflow import Role
 from tests import factories
 
 
@@ -213,8 +214,81 @@ def test_reply_templates_campaigns_projects_and_staff(admin):
 
 
 def test_admin_cannot_deactivate_themselves(admin, staff):
-    response = admin.post(f"/admin/staff/{staff['admin'].id}/toggle", follow_redirects=True)
+    response = admin.post(f"/admin/staff/{staff['admin'].id}/toggle", data={"confirmed": "yes"}, follow_redirects=True)
     assert "不能停用自己的账号" in response.get_data(as_text=True)
+
+
+class TestStaffAccounts:
+    """Issue 16.11: administrators edit staff and reset passwords; 停用 asks first."""
+
+    def test_deactivating_asks_for_a_confirmation_first(self, admin, staff):
+        officer = staff["officer"]
+        listing = admin.get("/admin/staff").get_data(as_text=True)
+        assert f'href="/admin/staff/{officer.id}/toggle"' in listing  # a link to the confirmation, not a button
+        page = admin.get(f"/admin/staff/{officer.id}/toggle").get_data(as_text=True)
+        assert "确认停用" in page and "已登录的设备立即退出" in page
+        unconfirmed = admin.post(f"/admin/staff/{officer.id}/toggle")
+        assert unconfirmed.status_code == 303 and unconfirmed.location.endswith(f"/admin/staff/{officer.id}/toggle")
+        db.session.expire_all()
+        assert officer.is_active
+        assert admin.post(f"/admin/staff/{officer.id}/toggle", data={"confirmed": "yes"}).status_code == 303
+        db.session.expire_all()
+        assert not officer.is_active
+        assert admin.post(f"/admin/staff/{officer.id}/toggle").status_code == 303  # 启用 needs no confirmation
+        db.session.expire_all()
+        assert officer.is_active
+
+    def test_an_admin_changes_name_role_and_department_and_it_is_audited(self, admin, staff):
+        from suggestions.models import AuditEntry
+
+        operator, water = staff["operator"], factories.department_named("市水务局")
+        version = operator.session_version
+        data = {
+            "form": "edit",
+            "edit-display_name": "李四",
+            "edit-role": "officer",
+            "edit-department": str(water.id),
+        }
+        assert admin.post(f"/admin/staff/{operator.id}", data=data).status_code == 303
+        db.session.expire_all()
+        assert (operator.display_name, operator.role, operator.department) == ("李四", Role.OFFICER, water)
+        assert operator.session_version > version  # the new role applies from the next sign-in
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "staff_updated"))
+        assert entry.details["changed"]["role"] == ["operator", "officer"]
+
+    def test_an_officer_needs_a_department_and_an_admin_cannot_demote_themselves(self, admin, staff):
+        operator = staff["operator"]
+        page = admin.post(
+            f"/admin/staff/{operator.id}",
+            data={"form": "edit", "edit-display_name": "x", "edit-role": "officer", "edit-department": ""},
+        )
+        assert page.status_code == 400 and "必须选择所属部门" in page.get_data(as_text=True)
+        me = staff["admin"]
+        page = admin.post(
+            f"/admin/staff/{me.id}",
+            data={"form": "edit", "edit-display_name": "管理员", "edit-role": "dispatcher", "edit-department": ""},
+        )
+        assert page.status_code == 400 and "不能取消自己的管理员角色" in page.get_data(as_text=True)
+
+    def test_a_password_reset_takes_effect_and_ends_the_accounts_sessions(self, admin, staff):
+        from suggestions.models import AuditEntry
+
+        officer = staff["officer"]
+        version = officer.session_version
+        mismatch = admin.post(
+            f"/admin/staff/{officer.id}",
+            data={"form": "reset", "reset-password": "brand-new-pass-1", "reset-confirm": "other-pass-123"},
+        )
+        assert mismatch.status_code == 400 and "两次输入的密码不一致" in mismatch.get_data(as_text=True)
+        done = admin.post(
+            f"/admin/staff/{officer.id}",
+            data={"form": "reset", "reset-password": "brand-new-pass-1", "reset-confirm": "brand-new-pass-1"},
+        )
+        assert done.status_code == 303
+        db.session.expire_all()
+        assert officer.check_password("brand-new-pass-1") and officer.session_version > version
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "staff_password_reset"))
+        assert entry.details == {"username": officer.username} and "brand-new" not in str(entry.details)
 
 
 @pytest.mark.parametrize(
