@@ -115,4 +115,6 @@ def test_year_and_domain_filters(client, auth, staff, housing_item, seeded):
     assert csv_text.splitlines()[1] == "网站,2"
     assert client.get("/stats/export/channels.csv").get_data(as_text=True).splitlines()[1] == "网站,3"
     # Unknown values fall back to everything rather than failing.
-    assert client.get("/stats/?year=abc&domain=<b>").status_code == 200
+    assert client.get("/stats/?domain=<b>").status_code == 200  # an unknown domain is ignored
+    refused = client.get("/stats/?year=abc")  # not a year at all (issue 17.9): said so, in Chinese
+    assert refused.status_code == 400 and "年度应为" in refused.get_data(as_text=True)
