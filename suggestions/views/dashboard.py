@@ -22,7 +22,7 @@ def _scope() -> metrics.Scope:
     """The campaign year (default: every year, hotline calls outside a campaign included) and the domain asked
     for; a year outside 2000–2100 is refused (400), a year or domain without a campaign is ignored."""
     years = taxonomy.campaign_years()
-    asked = year_argument()
+    asked = None if request.args.get("year") == ALL_YEARS else year_argument()
     year = asked if asked in years else None
     domain = request.args.get("domain", "")
     if domain not in (metrics.NO_DOMAIN, *taxonomy.domain_names()):

@@ -13,9 +13,11 @@ import json
 import re
 import socket
 import subprocess
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -238,7 +240,11 @@ def test_each_instance_has_its_own_control_socket(site, tmp_path, tiny_model_pat
 
     def socket_of(server) -> str:
         port = urlsplit(server.url).port
-        paths = list(server.log_path.parent.glob(f"gunicorn-127.0.0.1-{port}.ctl"))
+        deadline = time.monotonic() + 15  # the master opens the socket in a thread, after it starts serving
+        while not (paths := list(server.log_path.parent.glob(f"gunicorn-127.0.0.1-{port}.ctl"))):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert len(paths) == 1, "the control socket is not in the instance folder"
         return str(paths[0])
 
@@ -253,7 +259,9 @@ def test_each_instance_has_its_own_control_socket(site, tmp_path, tiny_model_pat
         return json.loads(done.stdout)["workers"]
 
     first_socket = socket_of(first)
-    with serve(tmp_path, tiny_model_path) as (second, _second_env):
+    # A short folder: a socket path over 100 bytes is left off by design, and pytest-xdist's tmp paths come close.
+    short = Path(tempfile.mkdtemp(prefix="jdz-ctl-"))
+    with serve(short, tiny_model_path) as (second, _second_env):
         second_socket = socket_of(second)
         assert first_socket != second_socket
         assert len(workers(second_socket)) == 2
