@@ -144,7 +144,9 @@ def test_exports_of_many_rows_through_gunicorn(busy_site, desk_page):
         assert len(formula) == 1 and formula[0].startswith("'=HYPERLINK")
     assert masked["csv"] == [[str(value) for value in row] for row in masked["xlsx"]]
     with app.app_context():
-        entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export")).all()
+        entries = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id)
+        ).all()
         assert [(e.details["format"], e.details["rows"], e.details["outcome"]) for e in entries] == [
             ("csv", 0, "started"),
             ("csv", ROWS, "complete"),
