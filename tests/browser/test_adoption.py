@@ -83,6 +83,8 @@ def test_dispatcher_adopts_and_the_resident_and_the_public_see_the_project(adopt
     assert "社区老年助餐服务提升" in adoption.inner_text() and "您的建议已纳入明年助餐点建设。" in adoption.inner_text()
     assert "已被采纳" in resident.content()  # the message also waits on the page
     adoption.get_by_role("link", name=f"{facts['year']}年民心工程第4项「社区老年助餐服务提升」").click()
+    resident.wait_for_url(f"**/projects/{facts['year']}/4")  # content() during the navigation is empty
+    resident.wait_for_load_state()
     assert "建议在社区开设老年食堂，让独居老人就近吃上热饭。" in resident.content()
 
     public = browser.new_context(locale="zh-CN").new_page()
