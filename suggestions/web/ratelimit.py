@@ -43,10 +43,12 @@ _UPSERT = sa.text(
 
 
 def _bounded(key: str) -> str:
-    """Keys carry hashes and endpoint names; a longer one keeps its readable start and a digest of the rest."""
-    if len(key) <= KEY_MAX:
+    """Keys carry hashes, endpoint names and what visitors typed (a tracking code).  A longer key, or one with
+    characters a text column refuses (PostgreSQL rejects NUL), keeps its readable start and a digest of all of it."""
+    if len(key) <= KEY_MAX and key.isprintable():
         return key
-    return key[: KEY_MAX - 41] + "#" + hashlib.sha256(key.encode()).hexdigest()[:40]
+    readable = "".join(c if c.isprintable() else "?" for c in key[: KEY_MAX - 41])
+    return readable + "#" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
 class DatabaseStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWindow):

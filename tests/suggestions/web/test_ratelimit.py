@@ -76,3 +76,12 @@ def test_a_throttle_grows_through_its_tiers_refunds_and_forgives(app):
     assert throttle.attempt("who") == 0  # refunded slots are free again
     throttle.forgive("who")
     assert throttle.attempt("who") == 0 and throttle.attempt("other") == 0
+
+
+def test_a_key_with_a_nul_byte_is_stored_under_a_digest(app):
+    """A tracking code typed with a NUL reached the counter's key, and PostgreSQL refuses NUL in text."""
+    from suggestions.web.ratelimit import _bounded
+
+    stored = _bounded("LIMITER/track-code-failures/\x00/1/day")
+    assert stored.isprintable() and stored.startswith("LIMITER/track-code-failures/?/")
+    assert stored != _bounded("LIMITER/track-code-failures/?/1/day")
